@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Preflight for `npm test`: formatting and lint (Biome, warnings fail), strict typecheck of src + tests,
+// and a fresh build of dist/ so process tests run the code in this tree.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const steps = [
+  ['lint + format', bin('biome'), ['check', '--error-on-warnings', '.']],
+  ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['build', bin('tsc'), ['-p', 'tsconfig.build.json']],
+];
+for (const [name, cmd, args] of steps) {
+  process.stdout.write(`preflight: ${name}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stdout.write(`preflight: ${name} failed\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The PvtApi: the only surface the UI (and later the daemon socket) talks to. Commands return promises,
+ * changes arrive as typed events. It owns no I/O itself; `src/app/pvt.ts` implements it over the store
+ * and the messaging core. Every value crossing it is plain JSON data (the daemon serves it over a
+ * socket). It must not know about React, Ink, argv parsing or sockets. Described in docs/messaging.md.
+ */
+
+export type KeyProtection = 'keychain' | 'passphrase';
+
+export interface ProfileInfo {
+  readonly displayName: string;
+  /** Short fingerprint of the identity keys, e.g. "3KQ7-9XWA-M2TD-P4FE". */
+  readonly fingerprint: string;
+  readonly profile: string;
+  readonly dataDir: string;
+  readonly keyProtection: KeyProtection;
+  readonly createdAt: number;
+}
+
+export type ConversationId = string;
+/** The conversation with oneself ("Note to self"). */
+export const SELF_CONVERSATION: ConversationId = 'self';
+
+export interface ConversationSummary {
+  readonly id: ConversationId;
+  readonly title: string;
+  readonly unread: number;
+  readonly lastActivityAt: number | null;
+}
+
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'failed' | 'stored';
+
+export interface MessageView {
+  /** Random 128-bit id, hex. */
+  readonly id: string;
+  readonly conversationId: ConversationId;
+  /** Monotonic per-conversation sequence: the stable display order. */
+  readonly seq: number;
+  readonly direction: 'out' | 'in';
+  readonly body: string;
+  readonly createdAt: number;
+  readonly state: MessageState;
+}
+
+/** Where a contact stands after the SAS comparison: confirmed, not yet compared, or a mismatch. */
+export type Verification = 'unverified' | 'verified' | 'rejected';
+
+/** How a contact is reached right now: same LAN (private/link-local address), a direct connection, or not. */
+export type PathBadge = 'lan' | 'direct' | 'offline';
+
+export interface ContactView {
+  /** Stable local id (hex); also the id of the contact's conversation. */
+  readonly id: string;
+  /** The local name: unique among contacts; the alias given at join, else the peer's display name. */
+  readonly name: string;
+  /** The display name the peer announced in the handshake. */
+  readonly displayName: string;
+  /** Short fingerprint of the peer's identity keys (XXXX-XXXX-XXXX-XXXX). */
+  readonly fingerprint: string;
+  readonly verification: Verification;
+  readonly path: PathBadge;
+  readonly conversationId: ConversationId;
+  readonly addedAt: number;
+  /** Last time a connection to the contact was open, or null. */
+  readonly lastSeenAt: number | null;
+  /** The SAS of the join ("123 456") while the contact is unverified, to compare later; else null. */
+  readonly sas?: string | null;
+}
+
+export interface InviteView {
+  /** Canonical text form, `pvt1…` (lowercase). */
+  readonly code: string;
+  /** Uppercase form of the same code for QR alphanumeric mode. */
+  readonly qrText: string;
+  /** Expiry, milliseconds since the epoch (whole seconds). */
+  readonly expiresAt: number;
+}
+
+export interface JoinResult {
+  readonly contact: ContactView;
+  /** The short authentication string to compare aloud, 6 digits as "123 456". */
+  readonly sas: string;
+}
+
+export interface NetworkStatus {
+  /** False when the profile was opened without the network (or it is stopping). */
+  readonly online: boolean;
+  /** The libp2p PeerId of the transport key (not the identity), when online. */
+  readonly peerId: string | null;
+  /** Multiaddrs the node listens on (with /p2p/), when online. */
+  readonly addresses: readonly string[];
+}
+
+export type PvtEvent =
+  | { readonly type: 'message'; readonly message: MessageView }
+  | { readonly type: 'message-state'; readonly id: string; readonly state: MessageState }
+  | { readonly type: 'status'; readonly text: string }
+  /** A contact was added by a join: on the joiner (after `join`) and on the inviter (its invite was used). */
+  | { readonly type: 'contact-added'; readonly contact: ContactView; readonly sas: string }
+  /** Renamed, verified/rejected, or its addresses changed. */
+  | { readonly type: 'contact-updated'; readonly contact: ContactView }
+  | { readonly type: 'contact-removed'; readonly id: string; readonly name: string }
+  | { readonly type: 'contact-online'; readonly contact: ContactView; readonly path: 'lan' | 'direct' }
+  | { readonly type: 'contact-offline'; readonly contact: ContactView }
+  /** Unread counts changed (new message in, or `markRead`). */
+  | { readonly type: 'conversation-updated'; readonly conversation: ConversationSummary }
+  | { readonly type: 'network'; readonly network: NetworkStatus };
+
+export interface ListMessagesOptions {
+  /** Most recent N messages (default 200). */
+  readonly limit?: number;
+  /** Only messages with seq < before. */
+  readonly before?: number;
+}
+
+export interface CreateInviteOptions {
+  /** Lifetime in milliseconds, 1 s .. 30 days (default 7 days); rounded up to whole seconds. */
+  readonly expiresInMs?: number;
+  /** Local name to give whoever joins with this invite (else their display name). */
+  readonly alias?: string;
+}
+
+export interface JoinOptions {
+  /** Local name for the inviter (else the display name it announces). */
+  readonly alias?: string;
+  /** Abort the join (local callers only; the daemon socket cannot carry it). */
+  readonly signal?: AbortSignal;
+}
+
+export interface PvtApi {
+  profile(): Promise<ProfileInfo>;
+  /** The self conversation first, then one per contact (title = contact name, unread count). */
+  conversations(): Promise<ConversationSummary[]>;
+  messages(conversationId: ConversationId, options?: ListMessagesOptions): Promise<MessageView[]>;
+  /** Appends a note to the self conversation; durable when the promise resolves. */
+  sendNote(text: string): Promise<MessageView>;
+
+  // ── contacts, invites, verification (docs/messaging.md) ──
+  /** Creates a single-use invite carrying this node's addresses; needs the network. */
+  createInvite(options?: CreateInviteOptions): Promise<InviteView>;
+  /** Joins with an invite code: dials the inviter, runs the handshake, stores the contact. */
+  join(code: string, options?: JoinOptions): Promise<JoinResult>;
+  contacts(): Promise<ContactView[]>;
+  /** One contact by local name; rejects with ContactNotFound. */
+  contact(name: string): Promise<ContactView>;
+  renameContact(oldName: string, newName: string): Promise<ContactView>;
+  /** Forgets the contact, its session, its outbox and its conversation. */
+  removeContact(name: string): Promise<void>;
+  /** 'confirm' after comparing equal SAS codes (→ verified); 'reject' on a mismatch (→ rejected, chat refused). */
+  verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView>;
+  /** The 60-digit safety number of both identities, as 12 groups of 5 digits separated by spaces. */
+  safetyNumber(name: string): Promise<string>;
+
+  // ── chat ──
+  /** Queues a text message to a contact: durable (state pending) when the promise resolves. */
+  send(contactName: string, text: string): Promise<MessageView>;
+  /** The messages of a contact's conversation (same paging as `messages`). */
+  contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]>;
+  /** Marks everything in a conversation read (unread → 0). */
+  markRead(conversationId: ConversationId): Promise<void>;
+  network(): Promise<NetworkStatus>;
+  /** Subscribe to events; returns the unsubscribe function. */
+  subscribe(listener: (event: PvtEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** What exists before an identity is unlocked: used by onboarding and the unlock prompt. */
+export type ProfileState =
+  | { readonly state: 'absent' }
+  | { readonly state: 'present'; readonly keyProtection: KeyProtection };
+
+export type ProtectionChoice =
+  | { readonly kind: 'keychain' }
+  | { readonly kind: 'passphrase'; readonly passphrase: string };
+
+export interface ProfileLauncher {
+  readonly profile: string;
+  readonly dataDir: string;
+  inspect(): Promise<ProfileState>;
+  /** True when the OS keychain answers on this machine (lazy; may take a moment the first time). */
+  keychainAvailable(): Promise<boolean>;
+  create(options: {
+    displayName: string;
+    protection: ProtectionChoice;
+    network?: NetworkOptions | false;
+  }): Promise<PvtApi>;
+  /** Opens an existing profile; rejects with WrongPassphraseError on a wrong passphrase. */
+  open(options: { passphrase?: string; network?: NetworkOptions | false }): Promise<PvtApi>;
+}
+
+/**
+ * Whether and how the opened Pvt runs its libp2p node. `false` (the default of short commands such as
+ * `pvt note`) opens the store only: contacts and messages can be read and queued, nothing is sent.
+ */
+export interface NetworkOptions {
+  /** TCP port (IPv4 and IPv6); 0 or absent = the remembered port, else a random one that is then remembered. */
+  readonly port?: number;
+  /** mDNS discovery on the LAN (default true). */
+  readonly mdns?: boolean;
+  /** Listen on 127.0.0.1 only and put loopback addresses in invites (tests). */
+  readonly loopbackOnly?: boolean;
+}

@@ -1,0 +1,35 @@
+/**
+ * Limits of the app layer, units in the names.
+ */
+/** Longest note/message body accepted, in UTF-8 bytes (the ratchet payload cap is larger). */
+export const MAX_MESSAGE_BODY_BYTES = 8 * 1024;
+/** Default number of most recent messages returned by `messages()`. */
+export const DEFAULT_MESSAGE_PAGE = 200;
+/** Largest page `messages()` returns. */
+export const MAX_MESSAGE_PAGE = 10_000;
+/** Longest display name, in characters. */
+export const MAX_DISPLAY_NAME_CHARS = 64;
+/** Title of the self conversation. */
+export const SELF_TITLE = 'Note to self';
+
+// ── messaging (docs/messaging.md) ─────────────────────────────────────────────────────────────────
+
+/** Longest contact name (local alias), in characters. */
+export const MAX_CONTACT_NAME_CHARS = 64;
+/** Default invite lifetime, in milliseconds (7 days). */
+export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Outbox items sent per batch on a stream (the rest follow in the next batch). */
+export const OUTBOX_BATCH = 64;
+/** A sent message without a receipt after this long is sent again (doubling up to the maximum). */
+export const RESEND_AFTER_MS = 5_000;
+export const RESEND_MAX_MS = 60_000;
+/** Address updates are sent this long after the node's addresses last changed (changes come in bursts). */
+export const ADDRESS_UPDATE_DEBOUNCE_MS = 2_000;
+/** Inbox dedup rows (hash of each accepted ratchet message) are kept this long. */
+export const INBOX_SEEN_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/** `join` waits at most this long for its first message (which lets the inviter send) to be acknowledged. */
+export const FIRST_MESSAGE_WAIT_MS = 3_000;
+/** On close, queued receipts are sent first; closing waits at most this long for them to leave. */
+export const RECEIPT_FLUSH_MS = 500;
+/** Settings key of the remembered TCP port. */
+export const SETTING_PORT = 'net.port';

@@ -1,0 +1,399 @@
+/**
+ * Invites and joins (docs/messaging.md, "Invites"): creating a single-use invite that carries this
+ * node's addresses, joining with a code (dial the inviter, run the joiner's handshake over
+ * /pvt/invite/1.0.0, store the contact), and serving the inviter's side of the handshake. The invite is
+ * consumed and the contact stored in one transaction before the last handshake message is sent; a
+ * refused or failed join changes nothing on either side. The handshake itself is src/protocol/handshake.
+ */
+import type { AbortOptions, PeerId } from '@libp2p/interface';
+import { toHex } from '../crypto/bytes.ts';
+import { fromLocator, toLocator } from '../net/addresses.ts';
+import type { FrameChannel } from '../net/network.ts';
+import {
+  INVITE_MAX_TTL_SECONDS,
+  MAX_INVITE_ADDRS,
+  MAX_JOIN_ATTEMPTS_PER_INVITE,
+  MAX_LOCATOR_ADDRS,
+} from '../protocol/constants.ts';
+import {
+  InviteExpiredError,
+  MalformedInviteError,
+  ProtocolError,
+  UnknownInviteError,
+} from '../protocol/errors.ts';
+import {
+  consumeJoinerReveal,
+  consumeJoinRequest,
+  createInviterConfirm,
+  createInviterResponse,
+  joinRequestInviteId,
+} from '../protocol/handshake/inviter.ts';
+import {
+  consumeInviterConfirm,
+  consumeInviterResponse,
+  createJoinerReveal,
+  createJoinRequest,
+} from '../protocol/handshake/joiner.ts';
+import type { JoinResult as HandshakeResult } from '../protocol/handshake/types.ts';
+import { samePublicIdentity } from '../protocol/identity.ts';
+import {
+  createInvite,
+  decodeInviteBytes,
+  encodeInviteBytes,
+  inviteId,
+} from '../protocol/invite/invite-code.ts';
+import { decodeInviteText, encodeInviteText, inviteQrText } from '../protocol/invite/invite-text.ts';
+import type { TransportLocator } from '../protocol/invite/locator.ts';
+import { initSession, serializeState } from '../protocol/ratchet/index.ts';
+import { formatSasDigits } from '../protocol/sas.ts';
+import type { ContactRow } from '../store/contacts-store.ts';
+import type { CreateInviteOptions, InviteView } from './api.ts';
+import { DEFAULT_INVITE_TTL_MS } from './constants.ts';
+import { checkContactName } from './contacts.ts';
+import type { MessagingContext } from './messaging-context.ts';
+import {
+  AlreadyContactError,
+  ContactNameTakenError,
+  InviteAlreadyUsedError,
+  InviteRefusedError,
+  InviterUnreachableError,
+  JoinInterruptedError,
+  NetworkOfflineError,
+  OwnInviteError,
+} from './messaging-errors.ts';
+
+/**
+ * A refusal on the invite stream: 0x00 ‖ reason (a handshake message starts with its version, 0x01).
+ * Sent instead of the next handshake message; the stream is then closed.
+ */
+const REFUSAL = 0x00;
+const REASONS = {
+  unknown: 1,
+  used: 2,
+  expired: 3,
+  'already-contact': 4,
+  internal: 5,
+  revoked: 6,
+  busy: 7,
+} as const;
+type Reason = keyof typeof REASONS;
+const REASON_TEXT: Record<number, string> = {
+  1: 'it does not know this invite (revoked, or made by another profile)',
+  3: 'the invite has expired',
+  4: 'you are already its contact',
+  5: 'it could not store the contact',
+  6: `the invite was revoked after ${MAX_JOIN_ATTEMPTS_PER_INVITE} join attempts: ask for a new one`,
+  7: 'another join with this invite is in progress: try again in a moment',
+};
+
+function refusal(reason: Reason): Uint8Array {
+  return Uint8Array.of(REFUSAL, REASONS[reason]);
+}
+
+/** What the joiner does with a frame where it expected a handshake message. */
+function checkRefusal(frame: Uint8Array, expiresAtSeconds: number): void {
+  if (frame.length === 2 && frame[0] === REFUSAL) {
+    const reason = frame[1] as number;
+    if (reason === REASONS.used) throw new InviteAlreadyUsedError();
+    if (reason === REASONS.expired) throw new InviteExpiredError(expiresAtSeconds);
+    throw new InviteRefusedError(REASON_TEXT[reason] ?? 'for an unknown reason');
+  }
+}
+
+export interface JoinedContact {
+  readonly row: ContactRow;
+  readonly sas: string;
+}
+
+export interface InvitesHooks {
+  /** A contact was stored (either side); `role` says which. Called after the commit. */
+  readonly onContactAdded: (row: ContactRow, sas: string, role: 'joiner' | 'inviter') => void;
+  /** Extra rows for the joiner's contact transaction (its first outbox item: alice speaks first). */
+  readonly joinerFirstItemsInTx: (row: ContactRow) => void;
+}
+
+export class Invites {
+  readonly #ctx: MessagingContext;
+  readonly #hooks: InvitesHooks;
+  /** Invites with a handshake in progress: one at a time per invite (docs/protocol/sas.md). */
+  readonly #busy = new Set<string>();
+
+  constructor(ctx: MessagingContext, hooks: InvitesHooks) {
+    this.#ctx = ctx;
+    this.#hooks = hooks;
+  }
+
+  #ourLocator(max: number): TransportLocator {
+    const net = this.#ctx.network();
+    if (!net) throw new NetworkOfflineError();
+    return toLocator(net.peerId, net.shareable(max));
+  }
+
+  async create(options: CreateInviteOptions = {}): Promise<InviteView> {
+    const ctx = this.#ctx;
+    const expiresInMs = options.expiresInMs ?? DEFAULT_INVITE_TTL_MS;
+    if (typeof expiresInMs !== 'number' || !Number.isFinite(expiresInMs)) {
+      throw new TypeError(`"expiresInMs" expected a number, got ${typeof expiresInMs}`);
+    }
+    const ttlSeconds = Math.ceil(expiresInMs / 1000);
+    if (ttlSeconds < 1 || ttlSeconds > INVITE_MAX_TTL_SECONDS) {
+      throw new RangeError(
+        `"expiresInMs" expected 1 s .. ${INVITE_MAX_TTL_SECONDS / 86_400} days, got ${expiresInMs} ms`,
+      );
+    }
+    const alias = options.alias === undefined ? null : checkContactName(options.alias);
+    if (alias !== null && ctx.contacts.nameTaken(alias)) throw new ContactNameTakenError(alias);
+    const nowMs = ctx.now();
+    const invite = createInvite({
+      inviter: this.#ourLocator(MAX_INVITE_ADDRS),
+      nowMs,
+      rng: ctx.rng,
+      ttlSeconds,
+    });
+    const id = toHex(inviteId(invite.secret));
+    ctx.invites.create({
+      id,
+      createdAt: nowMs,
+      expiresAt: invite.expiresAtSeconds * 1000,
+      invite: encodeInviteBytes(invite),
+      alias,
+    });
+    ctx.logger.info('invite.created', { ttlSeconds, addrs: invite.inviter.addrs.length });
+    return {
+      code: encodeInviteText(invite),
+      qrText: inviteQrText(invite),
+      expiresAt: invite.expiresAtSeconds * 1000,
+    };
+  }
+
+  async join(code: string, options: { alias?: string; signal?: AbortSignal } = {}): Promise<JoinedContact> {
+    const ctx = this.#ctx;
+    if (typeof code !== 'string') throw new TypeError(`"code" expected string, got ${typeof code}`);
+    const invite = decodeInviteText(code, { nowMs: ctx.now() });
+    const alias = options.alias === undefined ? undefined : checkContactName(options.alias);
+    if (alias !== undefined && ctx.contacts.nameTaken(alias)) throw new ContactNameTakenError(alias);
+    const net = ctx.network();
+    if (!net) throw new NetworkOfflineError();
+    const target = fromLocator(invite.inviter);
+    if (!target) throw new MalformedInviteError('the inviter peer id is not valid');
+    if (target.peerId.equals(net.peerId)) throw new OwnInviteError();
+    const known = ctx.contacts.byPeer(target.peerId.toString());
+    if (known) throw new AlreadyContactError(known.name);
+
+    const started = performance.now();
+    let channel: FrameChannel;
+    try {
+      channel = await net.invite.open(
+        target.peerId,
+        target.addrs,
+        options.signal ? { signal: options.signal } : {},
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      ctx.logger.info('join.unreachable', { addrs: target.addrs.length });
+      throw new InviterUnreachableError(target.addrs.length);
+    }
+    const dialMs = performance.now() - started;
+    let result: HandshakeResult;
+    try {
+      const first = createJoinRequest({
+        invite,
+        identity: ctx.identity,
+        locator: this.#ourLocator(MAX_LOCATOR_ADDRS),
+        nowMs: ctx.now(),
+        rng: ctx.rng,
+      });
+      await channel.write(first.message);
+      const m2 = await read(channel, 'waiting for the inviter', invite.expiresAtSeconds);
+      const ready = consumeInviterResponse(first.state, m2);
+      const dup = ctx.contacts.list().find((c) => samePublicIdentity(c.peer, ready.inviter.identity));
+      if (dup) throw new AlreadyContactError(dup.name);
+      const reveal = createJoinerReveal(ready, ctx.rng);
+      await channel.write(reveal.message);
+      const m4 = await read(channel, 'waiting for the confirmation', invite.expiresAtSeconds);
+      result = consumeInviterConfirm(reveal.state, m4);
+    } catch (error) {
+      channel.abort(error instanceof Error ? error : new Error(String(error)));
+      ctx.logger.info('join.failed', { code: (error as { code?: string }).code ?? 'unknown' });
+      throw error;
+    }
+    await channel.close();
+
+    const session = initSession(result.session, ctx.rng);
+    const nowMs = ctx.now();
+    const name = alias ?? ctx.contacts.uniqueName(result.peer.displayName);
+    const row: ContactRow = {
+      id: toHex(ctx.rng(16)),
+      name,
+      peer: {
+        displayName: result.peer.displayName,
+        signPublic: result.peer.identity.signPublic,
+        dhPublic: result.peer.identity.dhPublic,
+      },
+      // The PeerId we dialled and Noise authenticated, with the addresses the inviter sent in its confirm.
+      transport: {
+        peerId: target.peerId.toString(),
+        addrs: addrsOf(result.peerLocator, target.addrs.map(String)),
+      },
+      verification: 'unverified',
+      createdAt: nowMs,
+      lastSeenAt: nowMs,
+    };
+    ctx.sql.transaction('storing a joined contact', () => {
+      ctx.contacts.insertInTx(row, serializeState(session));
+      this.#hooks.joinerFirstItemsInTx(row);
+    });
+    ctx.contacts.commit(row);
+    const sas = formatSasDigits(result.sas);
+    ctx.logger.info('join.done', {
+      handshakeMs: Math.round(performance.now() - started),
+      dialMs: Math.round(dialMs),
+    });
+    this.#hooks.onContactAdded(row, sas, 'joiner');
+    return { row, sas };
+  }
+
+  /** The inviter's side, on an inbound /pvt/invite stream. Throws (→ stream dropped, peer penalised) on garbage. */
+  async serve(channel: FrameChannel, peerId: PeerId, _options: AbortOptions): Promise<void> {
+    const ctx = this.#ctx;
+    const m1 = await channel.read();
+    const id = toHex(joinRequestInviteId(m1)); // MalformedHandshakeMessage etc. on garbage
+    const stored = ctx.invites.get(id);
+    if (!stored) {
+      await refuse(channel, 'unknown');
+      throw new UnknownInviteError();
+    }
+    const invite = decodeInviteBytes(stored.invite);
+    const inviterInvite = { invite, identity: ctx.identity, locator: this.#ourLocator(MAX_LOCATOR_ADDRS) };
+    let received: ReturnType<typeof consumeJoinRequest>;
+    try {
+      received = consumeJoinRequest(inviterInvite, m1, ctx.now());
+    } catch (error) {
+      await refuse(channel, error instanceof InviteExpiredError ? 'expired' : 'unknown');
+      throw error;
+    }
+    // Authenticated under the secret from here on: the joiner holds the code.
+    if (stored.state !== 'open') {
+      await refuse(channel, 'used');
+      ctx.logger.info('invite.reuse_refused');
+      return;
+    }
+    // Each answered request is one 10^-6 chance for a man in the middle who holds the code: one at a
+    // time, and at most MAX_JOIN_ATTEMPTS_PER_INVITE in all (counted durably before answering).
+    if (stored.attempts >= MAX_JOIN_ATTEMPTS_PER_INVITE) {
+      await refuse(channel, 'revoked');
+      ctx.logger.warn('invite.attempts_exhausted');
+      return;
+    }
+    if (this.#busy.has(id)) {
+      await refuse(channel, 'busy');
+      ctx.logger.info('invite.busy');
+      return;
+    }
+    this.#busy.add(id);
+    try {
+      ctx.invites.recordAttempt(id);
+      await this.#answer(channel, peerId, id, stored.alias, received);
+    } finally {
+      this.#busy.delete(id);
+    }
+  }
+
+  /** Messages 2–4 of the inviter's side, for an authenticated request on an open invite. */
+  async #answer(
+    channel: FrameChannel,
+    peerId: PeerId,
+    id: string,
+    alias: string | null,
+    received: ReturnType<typeof consumeJoinRequest>,
+  ): Promise<void> {
+    const ctx = this.#ctx;
+    const response = createInviterResponse(received, ctx.rng);
+    await channel.write(response.message);
+    const m3 = await channel.read();
+    const revealed = consumeJoinerReveal(response.state, m3);
+    const joinerPeer = fromLocator(revealed.joinerLocator);
+    if (!joinerPeer?.peerId.equals(peerId)) {
+      await refuse(channel, 'unknown');
+      throw new ProtocolError('TransportMismatch', 'the joiner announced a transport key other than its own');
+    }
+    const dup =
+      ctx.contacts.byPeer(peerId.toString()) ??
+      ctx.contacts.list().find((c) => samePublicIdentity(c.peer, revealed.joiner.identity));
+    if (dup) {
+      await refuse(channel, 'already-contact');
+      return;
+    }
+    const confirm = createInviterConfirm(revealed, ctx.rng);
+    const result = confirm.result;
+    const session = initSession(result.session, ctx.rng);
+    const nowMs = ctx.now();
+    const name =
+      alias !== null && !ctx.contacts.nameTaken(alias)
+        ? alias
+        : ctx.contacts.uniqueName(result.peer.displayName);
+    const row: ContactRow = {
+      id: toHex(ctx.rng(16)),
+      name,
+      peer: {
+        displayName: result.peer.displayName,
+        signPublic: result.peer.identity.signPublic,
+        dhPublic: result.peer.identity.dhPublic,
+      },
+      transport: { peerId: peerId.toString(), addrs: addrsOf(result.peerLocator, []) },
+      verification: 'unverified',
+      createdAt: nowMs,
+      lastSeenAt: nowMs,
+    };
+    let consumed = false;
+    try {
+      ctx.sql.transaction('storing an invited contact', () => {
+        consumed = ctx.invites.consume(id, nowMs);
+        if (!consumed) return;
+        ctx.contacts.insertInTx(row, serializeState(session));
+      });
+    } catch (error) {
+      await refuse(channel, 'internal');
+      throw error;
+    }
+    if (!consumed) {
+      await refuse(channel, 'used');
+      return;
+    }
+    ctx.contacts.commit(row);
+    // Durable before the joiner learns the join succeeded (crash analysis: docs/messaging.md).
+    await channel.write(confirm.message).catch(() => undefined);
+    await channel.close();
+    const sas = formatSasDigits(result.sas);
+    ctx.logger.info('invite.used');
+    this.#hooks.onContactAdded(row, sas, 'inviter');
+  }
+}
+
+async function read(channel: FrameChannel, step: string, expiresAtSeconds: number): Promise<Uint8Array> {
+  let frame: Uint8Array;
+  try {
+    frame = await channel.read();
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    throw new JoinInterruptedError(step);
+  }
+  checkRefusal(frame, expiresAtSeconds);
+  return frame;
+}
+
+async function refuse(channel: FrameChannel, reason: Reason): Promise<void> {
+  try {
+    await channel.write(refusal(reason));
+    await channel.close();
+  } catch {
+    // The joiner is gone; nothing to tell.
+  }
+}
+
+/** Multiaddr strings from a peer's locator (valid TCP ones), else the fallback. */
+function addrsOf(locator: TransportLocator, fallback: readonly string[]): string[] {
+  const parsed = fromLocator(locator);
+  const addrs = parsed ? parsed.addrs.map(String) : [];
+  return addrs.length > 0 ? addrs : [...fallback];
+}

@@ -1,0 +1,150 @@
+/**
+ * The ProfileLauncher: everything before an identity is unlocked — inspect a profile, probe the
+ * keychain, create an identity (generate keys, seal them in a new store) or open an existing one — and
+ * the construction of the Pvt façade with its logger and clock, starting its network when asked (a
+ * failed start closes the profile again). Must not know about Ink or argv.
+ */
+
+import {
+  decodeIdentity,
+  displayNameProblem,
+  encodeIdentity,
+  generateIdentity,
+  identityFingerprint,
+} from '../protocol/identity.ts';
+import { keychainAvailable } from '../store/keychain.ts';
+import { createFileLogger, type Logger, type LogLevel } from '../store/logger.ts';
+import { profileDir } from '../store/paths.ts';
+import {
+  type Argon2Params,
+  createProfile,
+  inspectProfile,
+  openProfile,
+  type ProfileStore,
+} from '../store/profile-store.ts';
+import { systemRng } from '../store/system-rng.ts';
+import type {
+  NetworkOptions,
+  ProfileInfo,
+  ProfileLauncher,
+  ProfileState,
+  ProtectionChoice,
+  PvtApi,
+} from './api.ts';
+import { MAX_DISPLAY_NAME_CHARS } from './constants.ts';
+import { InvalidDisplayNameError } from './errors.ts';
+import { Pvt } from './pvt.ts';
+
+export interface LauncherInit {
+  readonly dataDir: string;
+  readonly profile: string;
+  readonly logLevel: LogLevel;
+  readonly now?: () => number;
+  /** Default for `create`/`open` when they do not say: run the network or not (default: not). */
+  readonly network?: NetworkOptions | false;
+  /** Argon2id parameters for new passphrase profiles instead of tuning (tests use small ones). */
+  readonly argon2?: Argon2Params;
+}
+
+export function createLauncher(init: LauncherInit): ProfileLauncher {
+  const now = init.now ?? Date.now;
+  const dir = profileDir(init.dataDir, init.profile);
+  let logger: Logger | undefined;
+  const log = (): Logger => {
+    logger ??= createFileLogger({ dir, level: init.logLevel });
+    return logger;
+  };
+
+  /**
+   * Wraps an unlocked store in a Pvt and starts its network when asked. When `keepOffline` is set (a
+   * profile that was just created), a network that fails to start (port in use…) leaves the Pvt open
+   * and offline instead of failing: the identity exists now, and a retry of `create` could only fail.
+   */
+  const start = async (
+    store: ProfileStore,
+    network: NetworkOptions | false | undefined,
+    keepOffline = false,
+  ): Promise<PvtApi> => {
+    const identity = decodeIdentity(store.identityBlob());
+    const info: ProfileInfo = {
+      displayName: identity.displayName,
+      fingerprint: identityFingerprint(identity),
+      profile: init.profile,
+      dataDir: dir,
+      keyProtection: store.keyProtection,
+      createdAt: identity.createdAt,
+    };
+    const pvt = new Pvt({ store, info, identity, rng: systemRng, logger: log(), now });
+    const wanted = network ?? init.network ?? false;
+    if (wanted !== false) {
+      try {
+        await pvt.startNetwork(wanted);
+      } catch (error) {
+        if (keepOffline) {
+          log().warn('network.start-failed', {
+            code: String((error as { code?: unknown }).code ?? 'unknown'),
+          });
+          return pvt;
+        }
+        await pvt.close();
+        throw error;
+      }
+    }
+    return pvt;
+  };
+
+  return {
+    profile: init.profile,
+    dataDir: dir,
+
+    async inspect(): Promise<ProfileState> {
+      return inspectProfile({ dataDir: init.dataDir, profile: init.profile });
+    },
+
+    keychainAvailable(): Promise<boolean> {
+      return keychainAvailable();
+    },
+
+    async create(options: {
+      displayName: string;
+      protection: ProtectionChoice;
+      network?: NetworkOptions | false;
+    }): Promise<PvtApi> {
+      const displayName = options.displayName.trim();
+      if (displayName.length === 0) throw new InvalidDisplayNameError('it is empty');
+      if ([...displayName].length > MAX_DISPLAY_NAME_CHARS) {
+        throw new InvalidDisplayNameError(`longer than ${MAX_DISPLAY_NAME_CHARS} characters`);
+      }
+      const problem = displayNameProblem(displayName);
+      if (problem) throw new InvalidDisplayNameError(problem);
+      const createdAt = now();
+      const identity = generateIdentity({ displayName, nowMs: createdAt, rng: systemRng });
+      const store = await createProfile({
+        dataDir: init.dataDir,
+        profile: init.profile,
+        rng: systemRng,
+        logger: log(),
+        identityBlob: encodeIdentity(identity),
+        createdAt,
+        protection:
+          options.protection.kind === 'passphrase' && init.argon2
+            ? { ...options.protection, argon2: init.argon2 }
+            : options.protection,
+      });
+      log().info('profile.created', { protection: options.protection.kind });
+      return start(store, options.network, true);
+    },
+
+    async open(options: { passphrase?: string; network?: NetworkOptions | false }): Promise<PvtApi> {
+      const store = await openProfile({
+        dataDir: init.dataDir,
+        profile: init.profile,
+        rng: systemRng,
+        logger: log(),
+        ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+      });
+      log().info('profile.opened', { protection: store.keyProtection });
+      return start(store, options.network);
+    },
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * The messaging core behind the Pvt façade: wires the stores (contacts, invites, chat) to the contacts
+ * cache, sessions, invites and messaging modules; starts and stops the network (remembering its port);
+ * and implements the contact, invite, verification and chat members of PvtApi. The façade only
+ * validates nothing more and delegates here. Events go out through the injected `emit`.
+ */
+import type { Rng } from '../crypto/bytes.ts';
+import type { Network } from '../net/network.ts';
+import type { Identity } from '../protocol/identity.ts';
+import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
+import { type ChatStore, createChatStore } from '../store/chat-store.ts';
+import type { ContactRow } from '../store/contacts-store.ts';
+import { createContactsStore } from '../store/contacts-store.ts';
+import { createInvitesStore } from '../store/invites-store.ts';
+import type { Logger } from '../store/logger.ts';
+import type { SqlAccess } from '../store/sql-access.ts';
+import type {
+  ContactView,
+  ConversationSummary,
+  CreateInviteOptions,
+  InviteView,
+  JoinOptions,
+  JoinResult,
+  MessageView,
+  NetworkOptions,
+  NetworkStatus,
+  PathBadge,
+  PvtEvent,
+} from './api.ts';
+import { FIRST_MESSAGE_WAIT_MS, INBOX_SEEN_RETENTION_MS, SETTING_PORT } from './constants.ts';
+import { Contacts } from './contacts.ts';
+import { Invites } from './invites.ts';
+import { Messaging } from './messaging.ts';
+import type { MessagingContext } from './messaging-context.ts';
+import { NetworkOfflineError } from './messaging-errors.ts';
+import { Sessions } from './messaging-session.ts';
+
+export interface MessagingCoreInit {
+  readonly sql: SqlAccess;
+  readonly identity: Identity;
+  readonly rng: Rng;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly emit: (event: PvtEvent) => void;
+}
+
+export class MessagingCore {
+  readonly #ctx: MessagingContext;
+  readonly #chat: ChatStore;
+  readonly #contacts: Contacts;
+  readonly #invites: Invites;
+  readonly #messaging: Messaging;
+  #network: Network | undefined;
+  #starting: Promise<void> | undefined;
+
+  constructor(init: MessagingCoreInit) {
+    const contactsStore = createContactsStore(init.sql);
+    this.#chat = createChatStore(init.sql);
+    this.#contacts = new Contacts(contactsStore, this.#chat, init.sql);
+    const sessions = new Sessions(contactsStore);
+    this.#ctx = {
+      identity: init.identity,
+      sql: init.sql,
+      contacts: this.#contacts,
+      chat: this.#chat,
+      invites: createInvitesStore(init.sql),
+      rng: init.rng,
+      now: init.now,
+      logger: init.logger.child('messaging'),
+      network: () => this.#network,
+      emit: init.emit,
+    };
+    this.#messaging = new Messaging(this.#ctx, sessions);
+    this.#invites = new Invites(this.#ctx, {
+      joinerFirstItemsInTx: (row) => this.#messaging.joinerFirstItemsInTx(row),
+      onContactAdded: (row, sas, role) => {
+        this.#contacts.rememberSas(row.id, sas);
+        this.#messaging.contactAdded(row);
+        if (role === 'joiner') {
+          this.#ctx.emit({ type: 'contact-added', contact: this.#view(row), sas });
+          return;
+        }
+        // The inviter announces the contact once alice's first message made its session able to send (or
+        // after FIRST_MESSAGE_WAIT_MS): a `pvt invite` that exits on this event leaves both sides ready.
+        void this.#messaging.sessionReady(row.id, FIRST_MESSAGE_WAIT_MS).then(() => {
+          const current = this.#contacts.byId(row.id);
+          if (current) this.#ctx.emit({ type: 'contact-added', contact: this.#view(current), sas });
+        });
+      },
+    });
+    const now = init.now();
+    this.#chat.pruneSeen(now - INBOX_SEEN_RETENTION_MS);
+    this.#ctx.invites.pruneExpired(now - INBOX_SEEN_RETENTION_MS);
+  }
+
+  // ── network ──
+
+  /** Starts the libp2p node and the pvt services; the port used is remembered for the next start. */
+  async startNetwork(options: NetworkOptions): Promise<void> {
+    if (this.#network || this.#starting) return this.#starting;
+    const ctx = this.#ctx;
+    const remembered = Number(this.#chat.setting(SETTING_PORT) ?? 0);
+    const port = options.port && options.port > 0 ? options.port : remembered;
+    this.#starting = (async () => {
+      const started = performance.now();
+      // Loaded on demand: libp2p costs ≈ 250 ms of start-up that short commands and the first frame skip.
+      const { startNetwork } = await import('../net/network.ts');
+      const net = await startNetwork({
+        transportSeed: ctx.identity.transportSeed,
+        port,
+        mdns: options.mdns !== false,
+        loopbackOnly: options.loopbackOnly === true,
+        isContact: (peerId) => {
+          const row = this.#contacts.byPeer(peerId);
+          return row !== undefined && row.verification !== 'rejected';
+        },
+        onChatMessage: (peerId, message) => this.#messaging.receive(peerId, message),
+        onChatStreamLost: (peerId) => this.#messaging.streamLost(peerId),
+        onInviteStream: (channel, peerId, o) => this.#invites.serve(channel, peerId, o),
+        onOnline: (peerId, path) => this.#messaging.online(peerId, path),
+        onOffline: (peerId) => this.#messaging.offline(peerId),
+        onAddressesChanged: () => {
+          this.#messaging.addressesChanged();
+          this.#ctx.emit({ type: 'network', network: this.networkStatus() });
+        },
+        logger: ctx.logger,
+      });
+      this.#network = net;
+      if (String(net.port) !== this.#chat.setting(SETTING_PORT)) {
+        ctx.sql.transaction('remembering the port', () =>
+          this.#chat.setSetting(SETTING_PORT, String(net.port)),
+        );
+      }
+      ctx.logger.info('network.started', { ms: Math.round(performance.now() - started) });
+      await this.#messaging.networkStarted();
+      ctx.emit({ type: 'network', network: this.networkStatus() });
+    })();
+    try {
+      await this.#starting;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
+    await this.#messaging.stop();
+    const net = this.#network;
+    this.#network = undefined;
+    await net?.stop();
+  }
+
+  networkStatus(): NetworkStatus {
+    const net = this.#network;
+    if (!net) return { online: false, peerId: null, addresses: [] };
+    return { online: true, peerId: net.peerId.toString(), addresses: net.listening() };
+  }
+
+  // ── invites ──
+
+  createInvite(options: CreateInviteOptions = {}): Promise<InviteView> {
+    return this.#invites.create(options);
+  }
+
+  async join(code: string, options: JoinOptions = {}): Promise<JoinResult> {
+    const { row, sas } = await this.#invites.join(code, options);
+    // Alice's first message (an address update) is what lets the inviter's session send: wait briefly
+    // for it, so that a short-lived process (`pvt join`) leaves both sides able to chat.
+    await this.#messaging.outbox.drained(row.id, FIRST_MESSAGE_WAIT_MS);
+    return { contact: this.#view(row), sas };
+  }
+
+  // ── contacts ──
+
+  contacts(): ContactView[] {
+    return this.#contacts.list().map((row) => this.#view(row));
+  }
+
+  contact(name: string): ContactView {
+    return this.#view(this.#contacts.byName(name));
+  }
+
+  renameContact(oldName: string, newName: string): ContactView {
+    const view = this.#view(this.#contacts.rename(oldName, newName));
+    this.#ctx.emit({ type: 'contact-updated', contact: view });
+    return view;
+  }
+
+  async removeContact(name: string): Promise<void> {
+    const row = this.#contacts.remove(name);
+    await this.#messaging.contactRemoved(row);
+    this.#ctx.emit({ type: 'contact-removed', id: row.id, name: row.name });
+  }
+
+  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+    if (decision !== 'confirm' && decision !== 'reject') {
+      throw new TypeError(`"decision" expected 'confirm' | 'reject', got ${String(decision)}`);
+    }
+    const row = this.#contacts.setVerification(name, decision === 'confirm' ? 'verified' : 'rejected');
+    const net = this.#network;
+    if (net && decision === 'reject') {
+      // A rejected contact is cut off: its chat streams are refused and nothing is sent to it.
+      this.#messaging.outbox.forget(row.id);
+      net.chat.drop(row.transport.peerId);
+      await net.presence.unwatch(row.transport.peerId);
+    } else if (net) {
+      net.presence.watch(row.transport.peerId);
+      this.#messaging.outbox.kick(row.id);
+    }
+    const view = this.#view(row);
+    this.#ctx.emit({ type: 'contact-updated', contact: view });
+    return view;
+  }
+
+  safetyNumber(name: string): string {
+    const row = this.#contacts.byName(name);
+    return formatSafetyNumber(safetyNumber(this.#ctx.identity, row.peer));
+  }
+
+  // ── chat ──
+
+  send(name: string, text: string): MessageView {
+    return this.#messaging.send(this.#contacts.byName(name), text);
+  }
+
+  /** The contact's conversation id, for paging through the façade's `messages`. */
+  conversationOf(name: string): string {
+    return this.#contacts.byName(name).id;
+  }
+
+  /** Unread count and title of a conversation that belongs to a contact, else undefined. */
+  contactSummary(conversationId: string): ConversationSummary | undefined {
+    const row = this.#contacts.byId(conversationId);
+    return row ? this.#messaging.summary(row) : undefined;
+  }
+
+  unread(conversationId: string): number {
+    return this.#chat.unread(conversationId);
+  }
+
+  markRead(conversationId: string): void {
+    this.#chat.markRead(conversationId);
+  }
+
+  requireNetwork(): Network {
+    if (!this.#network) throw new NetworkOfflineError();
+    return this.#network;
+  }
+
+  #path(row: ContactRow): PathBadge {
+    return this.#network?.presence.path(row.transport.peerId) ?? 'offline';
+  }
+
+  #view(row: ContactRow): ContactView {
+    return this.#contacts.view(row, this.#path(row));
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The Pvt façade: implements PvtApi over an unlocked profile store — the self conversation ("Note to
+ * self") itself, and contacts, invites, verification, chat and the network through the messaging core
+ * (messaging-core.ts, docs/messaging.md). Owns validation of user input for notes and the event hub the
+ * UI renders from. Must not know about Ink, argv or sockets; all I/O goes through the injected store,
+ * logger and the core.
+ */
+
+import type { Rng } from '../crypto/bytes.ts';
+import type { Identity } from '../protocol/identity.ts';
+import type { Logger } from '../store/logger.ts';
+import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
+import type {
+  ContactView,
+  ConversationId,
+  ConversationSummary,
+  CreateInviteOptions,
+  InviteView,
+  JoinOptions,
+  JoinResult,
+  ListMessagesOptions,
+  MessageState,
+  MessageView,
+  NetworkOptions,
+  NetworkStatus,
+  ProfileInfo,
+  PvtApi,
+  PvtEvent,
+} from './api.ts';
+import { SELF_CONVERSATION } from './api.ts';
+import { DEFAULT_MESSAGE_PAGE, MAX_MESSAGE_BODY_BYTES, MAX_MESSAGE_PAGE, SELF_TITLE } from './constants.ts';
+import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
+import { EventHub } from './events.ts';
+import { MessagingCore } from './messaging-core.ts';
+
+export interface PvtInit {
+  readonly store: ProfileStore;
+  readonly info: ProfileInfo;
+  readonly identity: Identity;
+  readonly rng: Rng;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+function toView(m: StoredMessage): MessageView {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    direction: m.direction,
+    body: m.body,
+    createdAt: m.createdAt,
+    state: m.state as MessageState,
+  };
+}
+
+export class Pvt implements PvtApi {
+  readonly #store: ProfileStore;
+  readonly #info: ProfileInfo;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #events = new EventHub();
+  readonly #core: MessagingCore;
+  #closed = false;
+
+  constructor(init: PvtInit) {
+    this.#store = init.store;
+    this.#info = init.info;
+    this.#logger = init.logger;
+    this.#now = init.now;
+    this.#store.ensureConversation(SELF_CONVERSATION, 'self', SELF_TITLE, this.#now());
+    this.#core = new MessagingCore({
+      sql: init.store.sql,
+      identity: init.identity,
+      rng: init.rng,
+      now: init.now,
+      logger: init.logger,
+      emit: (event) => this.#emit(event),
+    });
+  }
+
+  /** Starts the libp2p node and the messaging services (the launcher calls it when asked to). */
+  async startNetwork(options: NetworkOptions): Promise<void> {
+    this.#assertOpen();
+    await this.#core.startNetwork(options);
+  }
+
+  async profile(): Promise<ProfileInfo> {
+    return this.#info;
+  }
+
+  async conversations(): Promise<ConversationSummary[]> {
+    this.#assertOpen();
+    return this.#store.conversations().map((c) => ({
+      id: c.id,
+      title: c.id === SELF_CONVERSATION ? SELF_TITLE : c.title,
+      unread: c.id === SELF_CONVERSATION ? 0 : this.#core.unread(c.id),
+      lastActivityAt: c.lastActivityAt,
+    }));
+  }
+
+  async messages(conversationId: ConversationId, options: ListMessagesOptions = {}): Promise<MessageView[]> {
+    this.#assertOpen();
+    const limit = options.limit ?? DEFAULT_MESSAGE_PAGE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MESSAGE_PAGE) {
+      throw new RangeError(`"limit" expected an integer 1..${MAX_MESSAGE_PAGE}, got ${limit}`);
+    }
+    const query = options.before === undefined ? { limit } : { limit, before: options.before };
+    return this.#store.listMessages(conversationId, query).map(toView);
+  }
+
+  async sendNote(text: string): Promise<MessageView> {
+    this.#assertOpen();
+    if (typeof text !== 'string') throw new TypeError(`"text" expected string, got ${typeof text}`);
+    if (text.trim().length === 0) throw new EmptyMessageError();
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_MESSAGE_BODY_BYTES) throw new MessageTooLongError(bytes, MAX_MESSAGE_BODY_BYTES);
+    const stored = this.#store.appendMessage({
+      conversationId: SELF_CONVERSATION,
+      direction: 'out',
+      body: text,
+      state: 'stored',
+      createdAt: this.#now(),
+    });
+    this.#logger.debug('note.stored', { seq: stored.seq, bytes });
+    const view = toView(stored);
+    this.#emit({ type: 'message', message: view });
+    return view;
+  }
+
+  // ── contacts, invites, verification, chat: the messaging core ──
+
+  async createInvite(options?: CreateInviteOptions): Promise<InviteView> {
+    this.#assertOpen();
+    return this.#core.createInvite(options);
+  }
+
+  async join(code: string, options?: JoinOptions): Promise<JoinResult> {
+    this.#assertOpen();
+    return this.#core.join(code, options);
+  }
+
+  async contacts(): Promise<ContactView[]> {
+    this.#assertOpen();
+    return this.#core.contacts();
+  }
+
+  async contact(name: string): Promise<ContactView> {
+    this.#assertOpen();
+    return this.#core.contact(name);
+  }
+
+  async renameContact(oldName: string, newName: string): Promise<ContactView> {
+    this.#assertOpen();
+    return this.#core.renameContact(oldName, newName);
+  }
+
+  async removeContact(name: string): Promise<void> {
+    this.#assertOpen();
+    await this.#core.removeContact(name);
+  }
+
+  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+    this.#assertOpen();
+    return this.#core.verifyContact(name, decision);
+  }
+
+  async safetyNumber(name: string): Promise<string> {
+    this.#assertOpen();
+    return this.#core.safetyNumber(name);
+  }
+
+  async send(contactName: string, text: string): Promise<MessageView> {
+    this.#assertOpen();
+    return this.#core.send(contactName, text);
+  }
+
+  async contactMessages(name: string, options: ListMessagesOptions = {}): Promise<MessageView[]> {
+    this.#assertOpen();
+    return this.messages(this.#core.conversationOf(name), options);
+  }
+
+  async markRead(conversationId: ConversationId): Promise<void> {
+    this.#assertOpen();
+    if (conversationId === SELF_CONVERSATION) return;
+    this.#core.markRead(conversationId);
+    const summary = this.#core.contactSummary(conversationId);
+    if (summary) this.#emit({ type: 'conversation-updated', conversation: summary });
+  }
+
+  async network(): Promise<NetworkStatus> {
+    return this.#core.networkStatus();
+  }
+
+  subscribe(listener: (event: PvtEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#core.stop();
+    } finally {
+      this.#events.clear();
+      this.#store.close();
+      this.#logger.info('profile.closed');
+    }
+  }
+
+  #emit(event: PvtEvent): void {
+    this.#events.emit(event);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `pvt chat` (and plain `pvt`): opens the TUI over the profile launcher with the network running (the
+ * global --port, --no-mdns, --loopback flags apply), or attached to the profile's running daemon (no
+ * unlock prompt, the daemon's network; quitting leaves the daemon running).
+ */
+import { attachedLauncher } from '../../daemon/attach.ts';
+import { connectDaemon } from '../../daemon/client.ts';
+import { type CommandSpec, UsageError } from '../command.ts';
+import { readPassphraseFile } from '../passphrase.ts';
+import { launcherFor } from '../session.ts';
+
+export const chatCommand: CommandSpec = {
+  name: 'chat',
+  summary: 'open the chat TUI (the default command)',
+  usage: ['pvt chat [--no-bell]', 'pvt'],
+  details:
+    'First run: onboarding (display name, key protection). Press ? or type /help inside for key bindings.',
+  flags: { bell: { type: 'boolean', default: true } },
+  flagHelp: [['--no-bell', 'no terminal bell on new messages']],
+  async run(ctx, input, flags) {
+    if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+      throw new UsageError('the chat TUI needs a terminal; for scripts use pvt note / pvt log --json');
+    }
+    const { runTui } = await import('../../ui/run-tui.tsx');
+    const launcher = launcherFor(ctx);
+    const daemon = await connectDaemon({ profileDir: launcher.dataDir });
+    const options = {
+      launcher: daemon ? attachedLauncher(launcher, daemon) : launcher,
+      ...(daemon
+        ? {}
+        : {
+            network: {
+              port: ctx.network.port,
+              mdns: ctx.network.mdns,
+              loopbackOnly: ctx.network.loopbackOnly,
+            },
+          }),
+      color: ctx.color,
+      bell: flags.bell !== false,
+      ...(ctx.passphraseFile ? { initialPassphrase: readPassphraseFile(ctx.passphraseFile) } : {}),
+    };
+    return runTui(options);
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * `pvt contacts`: the contact list with verification mark, path badge and fingerprint.
+ */
+import type { ContactView } from '../../app/api.ts';
+import { type CommandSpec, UsageError } from '../command.ts';
+import { withPvt } from '../session.ts';
+
+export function verificationMark(c: ContactView): string {
+  return c.verification === 'verified' ? '✓' : c.verification === 'rejected' ? '✗' : '?';
+}
+
+export const contactsCommand: CommandSpec = {
+  name: 'contacts',
+  summary: 'list your contacts (✓ verified, ? not yet compared, ✗ rejected)',
+  usage: ['pvt contacts [--json]'],
+  flags: {},
+  flagHelp: [],
+  async run(ctx, input) {
+    if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    const contacts = await withPvt(ctx, (api) => api.contacts());
+    if (ctx.json) {
+      ctx.stdout.write(`${JSON.stringify(contacts)}\n`);
+      return 0;
+    }
+    if (contacts.length === 0) {
+      ctx.stdout.write('no contacts yet — invite someone with: pvt invite\n');
+      return 0;
+    }
+    const width = Math.max(...contacts.map((c) => c.name.length));
+    for (const c of contacts) {
+      ctx.stdout.write(`${verificationMark(c)} ${c.name.padEnd(width)}  ${c.fingerprint}  ${c.path}\n`);
+    }
+    return 0;
+  },
+};

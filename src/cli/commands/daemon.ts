@@ -1,0 +1,114 @@
+/**
+ * `pvt daemon [--detach]`: unlocks the profile (keychain or passphrase file; a terminal prompt only in
+ * the foreground) with its network running (global --port, --no-mdns, --loopback), holds its lock and
+ * serves the PvtApi on the profile's Unix socket until SIGINT, SIGTERM, SIGHUP or `pvt stop`.
+ * `--detach` starts the same command in the background and returns once it serves. The daemon logs to
+ * the profile's log file; it prints one line to stderr when ready.
+ */
+import { join, resolve } from 'node:path';
+import { AppError } from '../../app/errors.ts';
+import { openDaemonConnection } from '../../daemon/client.ts';
+import { isDetachedChild, notifyFailed, notifyReady, spawnDetachedDaemon } from '../../daemon/detach.ts';
+import { DaemonAlreadyRunningError } from '../../daemon/errors.ts';
+import { checkSocketPath, daemonPaths } from '../../daemon/files.ts';
+import { runDaemon } from '../../daemon/run.ts';
+import { createFileLogger } from '../../store/logger.ts';
+import { systemRng } from '../../store/system-rng.ts';
+import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
+import { launcherFor, openInProcess } from '../session.ts';
+
+async function serve(ctx: CommandContext, child: boolean): Promise<number> {
+  const launcher = launcherFor(ctx);
+  const api = await openInProcess(ctx, { network: true });
+  await runDaemon({
+    api,
+    profile: ctx.profile,
+    profileDir: launcher.dataDir,
+    version: ctx.version,
+    logger: createFileLogger({ dir: launcher.dataDir, level: ctx.logLevel }).child('daemon'),
+    rng: systemRng,
+    async onReady(server) {
+      ctx.stderr.write(`pvt daemon: serving ${ctx.profile} on ${server.paths.socket}\n`);
+      if (child) await notifyReady(server.paths.socket);
+    },
+  });
+  return 0;
+}
+
+async function detach(ctx: CommandContext): Promise<number> {
+  const launcher = launcherFor(ctx);
+  const state = await launcher.inspect();
+  if (state.state === 'present' && state.keyProtection === 'passphrase' && !ctx.passphraseFile) {
+    throw new AppError(
+      'PassphraseUnavailable',
+      'this profile is protected by a passphrase and a detached daemon cannot ask for it: pass --passphrase-file FILE (or PVT_PASSPHRASE_FILE), or run pvt daemon in the foreground',
+    );
+  }
+  const script = process.argv[1];
+  const args = [
+    ...process.execArgv,
+    ...(script ? [script] : []),
+    'daemon',
+    '--home',
+    ctx.dataDir,
+    '--profile',
+    ctx.profile,
+    '--log-level',
+    ctx.logLevel,
+    '--port',
+    String(ctx.network.port),
+    ctx.network.mdns ? '--mdns' : '--no-mdns',
+    ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
+    ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
+  ];
+  const ready = await spawnDetachedDaemon({
+    command: process.execPath,
+    args,
+    env: process.env,
+    profileDir: launcher.dataDir,
+    logFile: join(launcher.dataDir, 'logs', 'pvt.log'),
+  });
+  if (ctx.json) {
+    ctx.stdout.write(`${JSON.stringify({ profile: ctx.profile, pid: ready.pid, socket: ready.socket })}\n`);
+  } else {
+    ctx.stderr.write(
+      `pvt daemon: serving ${ctx.profile} on ${ready.socket} (pid ${ready.pid}, in the background)\n`,
+    );
+  }
+  return 0;
+}
+
+export const daemonCommand: CommandSpec = {
+  name: 'daemon',
+  summary: 'run this profile headless; pvt chat and other commands attach to it',
+  usage: ['pvt daemon [--detach] [--passphrase-file FILE]'],
+  details: [
+    'Serves the profile on a Unix socket (pvt.sock, 0600, in the profile directory) to clients that',
+    'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
+    'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
+    'Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
+  ].join('\n'),
+  flags: { detach: { type: 'boolean', default: false } },
+  flagHelp: [['--detach', 'start in the background and return once it serves']],
+  async run(ctx, input, flags) {
+    if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    const child = isDetachedChild();
+    try {
+      if (process.platform === 'win32') {
+        throw new AppError('DaemonUnsupported', 'pvt daemon needs Unix domain sockets (Linux, macOS, BSD)');
+      }
+      const profileDir = launcherFor(ctx).dataDir;
+      checkSocketPath(daemonPaths(profileDir).socket);
+      const running = await openDaemonConnection({ profileDir });
+      if (running) {
+        running.close();
+        throw new DaemonAlreadyRunningError(ctx.profile, running.pid);
+      }
+      if (flags.detach === true && !child) return await detach(ctx);
+      return await serve(ctx, child);
+    } catch (error) {
+      if (child) await notifyFailed(error);
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * The registry of subcommands, in the order `pvt --help` lists them.
+ */
+import type { CommandSpec } from '../command.ts';
+import { chatCommand } from './chat.ts';
+import { contactsCommand } from './contacts.ts';
+import { daemonCommand } from './daemon.ts';
+import { initCommand } from './init.ts';
+import { inviteCommand } from './invite.ts';
+import { joinCommand } from './join.ts';
+import { logCommand } from './log.ts';
+import { natCommand } from './nat.ts';
+import { noteCommand } from './note.ts';
+import { removeCommand } from './remove.ts';
+import { renameCommand } from './rename.ts';
+import { sendCommand } from './send.ts';
+import { statusCommand } from './status.ts';
+import { stopCommand } from './stop.ts';
+import { verifyCommand } from './verify.ts';
+import { whoamiCommand } from './whoami.ts';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  chatCommand,
+  initCommand,
+  whoamiCommand,
+  inviteCommand,
+  joinCommand,
+  verifyCommand,
+  contactsCommand,
+  renameCommand,
+  removeCommand,
+  sendCommand,
+  logCommand,
+  noteCommand,
+  statusCommand,
+  natCommand,
+  daemonCommand,
+  stopCommand,
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

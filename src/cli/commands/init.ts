@@ -1,0 +1,70 @@
+/**
+ * `pvt init`: creates an identity without the TUI. Protection: the passphrase from --passphrase-file
+ * when given, else the OS keychain when it answers, else a passphrase asked twice on the terminal.
+ */
+import type { ProtectionChoice } from '../../app/api.ts';
+import { AppError } from '../../app/errors.ts';
+import { type CommandSpec, UsageError } from '../command.ts';
+import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
+import { launcherFor } from '../session.ts';
+
+const MIN_PASSPHRASE_CHARS = 8;
+
+export const initCommand: CommandSpec = {
+  name: 'init',
+  summary: 'create your identity without opening the TUI',
+  usage: ['pvt init --name NAME [--passphrase-file FILE] [--json]'],
+  details: [
+    'Keys are protected by the passphrase in --passphrase-file when given, else by the OS keychain',
+    'when one answers, else by a passphrase you type twice. The display name is only sent to contacts.',
+  ].join('\n'),
+  flags: { name: { type: 'string' } },
+  flagHelp: [['--name NAME', 'your display name (1–64 characters)']],
+  async run(ctx, input, flags) {
+    if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    const name = typeof flags.name === 'string' ? flags.name.trim() : '';
+    if (name.length === 0) throw new UsageError('missing --name NAME');
+    const launcher = launcherFor(ctx);
+    const state = await launcher.inspect();
+    if (state.state === 'present') {
+      throw new AppError(
+        'ProfileExists',
+        `profile "${ctx.profile}" already has an identity (${launcher.dataDir})`,
+      );
+    }
+    let protection: ProtectionChoice;
+    if (ctx.passphraseFile) {
+      protection = { kind: 'passphrase', passphrase: readPassphraseFile(ctx.passphraseFile) };
+    } else if (await launcher.keychainAvailable()) {
+      protection = { kind: 'keychain' };
+    } else {
+      const first = await promptPassphrase(ctx, 'New passphrase (no keychain on this machine): ');
+      const second = await promptPassphrase(ctx, 'Repeat passphrase: ');
+      if (first !== second)
+        throw new AppError('PassphraseMismatch', 'the two passphrases differ; nothing was created');
+      protection = { kind: 'passphrase', passphrase: first };
+    }
+    if (protection.kind === 'passphrase' && [...protection.passphrase].length < MIN_PASSPHRASE_CHARS) {
+      throw new AppError(
+        'PassphraseTooShort',
+        `passphrase too short: use at least ${MIN_PASSPHRASE_CHARS} characters`,
+      );
+    }
+    if (!ctx.json) {
+      ctx.stderr.write(
+        protection.kind === 'passphrase'
+          ? 'Creating identity (tuning Argon2id key derivation, about a second)…\n'
+          : 'Creating identity (key in the OS keychain)…\n',
+      );
+    }
+    const api = await launcher.create({ displayName: name, protection });
+    try {
+      const info = await api.profile();
+      if (ctx.json) ctx.stdout.write(`${JSON.stringify(info)}\n`);
+      else ctx.stdout.write(`created ${info.displayName} (${info.fingerprint}) in ${info.dataDir}\n`);
+    } finally {
+      await api.close();
+    }
+    return 0;
+  },
+};

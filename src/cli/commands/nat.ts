@@ -1,0 +1,94 @@
+/**
+ * `pvt nat [--json] [--port N]`: diagnoses NAT traversal once for the profile's TCP port — default
+ * gateway, local addresses, each port-mapping method tried (PCP, NAT-PMP, UPnP) with its result and
+ * time, the mapping obtained and the verdict — then deletes the mapping it made before exiting. The
+ * port is --port, else the running daemon's. A hidden `--nat-method pcp|natpmp|upnp` (or env
+ * PVT_NAT_METHOD) forces one method, and PVT_NAT_HOLD_MS keeps the mapping that long before deleting it
+ * (lab tests).
+ */
+import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
+import type { NatMethod } from '../../net/nat/clients.ts';
+import { deleteMapping, diagnoseNat, NAT_METHODS, type NatDiagnosis } from '../../net/nat/service.ts';
+import { nullLogger } from '../../store/logger.ts';
+import { type CommandSpec, UsageError } from '../command.ts';
+import { launcherFor } from '../session.ts';
+
+export interface NatReport extends NatDiagnosis {
+  readonly portMapping: boolean;
+  /** Whether the mapping made for the diagnosis was deleted again. */
+  readonly deleted: boolean | null;
+}
+
+async function daemonPort(ctx: Parameters<CommandSpec['run']>[0]): Promise<number | undefined> {
+  const conn = await openDaemonConnection({ profileDir: launcherFor(ctx).dataDir });
+  if (!conn) return undefined;
+  try {
+    const net = await apiOverConnection(conn).network();
+    for (const a of net.addresses) {
+      const m = /\/tcp\/(\d+)/.exec(a);
+      if (m?.[1]) return Number(m[1]);
+    }
+    return undefined;
+  } finally {
+    conn.close();
+  }
+}
+
+function render(r: NatReport): string {
+  const lines = [
+    `port:      TCP ${r.port}`,
+    `gateway:   ${r.gateway ?? '(none found)'}`,
+    `local:     ${r.localAddresses.join(', ') || '(none)'}`,
+  ];
+  if (!r.portMapping) lines.push('methods:   port mapping disabled (--no-port-mapping)');
+  for (const a of r.attempts) {
+    lines.push(`${a.method.padEnd(10)} ${a.ok ? 'ok' : `failed: ${a.error}`} (${a.ms} ms)`);
+  }
+  if (r.mapping) {
+    const m = r.mapping;
+    lines.push(
+      `mapping:   ${m.externalAddress}:${m.externalPort} -> ${m.internalAddress}:${m.internalPort} via ${m.method}, ${m.lifetimeS} s${r.deleted ? ' (deleted again)' : ''}`,
+    );
+  }
+  lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
+  return lines.join('\n');
+}
+
+export const natCommand: CommandSpec = {
+  name: 'nat',
+  summary: 'diagnose NAT traversal and port mapping for the node’s port',
+  usage: ['pvt nat [--json] [--port N]'],
+  details:
+    'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s), ' +
+    'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, unreachable), ' +
+    'and deletes the mapping it made before exiting.',
+  flags: { natMethod: { type: 'string' } },
+  flagHelp: [],
+  async run(ctx, input, flags) {
+    if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    const forced = (flags.natMethod as string | undefined) ?? (process.env.PVT_NAT_METHOD || undefined);
+    if (forced !== undefined && !NAT_METHODS.includes(forced as NatMethod)) {
+      throw new UsageError(`--nat-method expects ${NAT_METHODS.join(', ')}`);
+    }
+    const port = ctx.network.port > 0 ? ctx.network.port : await daemonPort(ctx);
+    if (port === undefined) throw new UsageError('give --port N (or start the daemon: its port is used)');
+    const portMapping = ctx.network.portMapping;
+    const d = await diagnoseNat({
+      port,
+      methods: !portMapping ? [] : forced ? [forced as NatMethod] : NAT_METHODS,
+      ignorePublicAddresses: forced !== undefined,
+      logger: nullLogger,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const holdMs = Number(process.env.PVT_NAT_HOLD_MS ?? 0);
+    if (d.mapping && holdMs > 0) {
+      // Lab tests: keep the mapping a moment so the gateway's list can be inspected.
+      ctx.stderr.write('nat: holding the mapping\n');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(holdMs, 30_000)));
+    }
+    const deleted = d.mapping ? await deleteMapping(d.mapping) : null;
+    const report: NatReport = { ...d, portMapping, deleted };
+    ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
+    return 0;
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * `pvt remove NAME`: forgets a contact, its session and its conversation, after confirmation.
+ */
+import { createInterface } from 'node:readline/promises';
+import { AppError } from '../../app/errors.ts';
+import { type CommandSpec, UsageError } from '../command.ts';
+import { withPvt } from '../session.ts';
+
+export const removeCommand: CommandSpec = {
+  name: 'remove',
+  summary: 'forget a contact and its conversation (asks first; --yes skips)',
+  usage: ['pvt remove NAME [--yes]'],
+  flags: { yes: { type: 'boolean', shortFlag: 'y', default: false } },
+  flagHelp: [['-y, --yes', 'do not ask for confirmation']],
+  async run(ctx, input, flags) {
+    if (input.length !== 1) throw new UsageError('expected one NAME');
+    const name = input[0] as string;
+    if (flags.yes !== true) {
+      if (!ctx.stdin.isTTY) throw new UsageError('refusing to remove without confirmation: add --yes');
+      const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
+      const answer = await rl.question(`Remove ${name} and delete your conversation with them? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) throw new AppError('Cancelled', 'nothing removed');
+    }
+    await withPvt(ctx, (api) => api.removeContact(name));
+    if (ctx.json) ctx.stdout.write(`${JSON.stringify({ removed: name })}\n`);
+    else ctx.stdout.write(`removed ${name}\n`);
+    return 0;
+  },
+};

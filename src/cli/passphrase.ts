@@ -1,0 +1,67 @@
+/**
+ * Where a command gets the key passphrase from: --passphrase-file / PVT_PASSPHRASE_FILE, or a masked
+ * prompt on the terminal. Never echoes, logs or stores the passphrase.
+ */
+import { readFileSync } from 'node:fs';
+import { AppError } from '../app/errors.ts';
+import type { CommandContext } from './command.ts';
+
+export class PassphraseUnavailableError extends AppError {
+  constructor() {
+    super(
+      'PassphraseUnavailable',
+      'this profile is protected by a passphrase: pass --passphrase-file FILE (or PVT_PASSPHRASE_FILE), or run in a terminal to be asked',
+    );
+  }
+}
+
+export function readPassphraseFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AppError(
+      'PassphraseFileUnreadable',
+      `cannot read passphrase file ${path}: ${(error as Error).message}`,
+    );
+  }
+  const passphrase = text.replace(/\r?\n$/, '');
+  if (passphrase.length === 0) throw new AppError('PassphraseFileEmpty', `passphrase file ${path} is empty`);
+  return passphrase;
+}
+
+/** Asks on the terminal without echo. Rejects when stdin is not a terminal. */
+export function promptPassphrase(ctx: CommandContext, prompt: string): Promise<string> {
+  const { stdin, stderr } = ctx;
+  if (!stdin.isTTY) return Promise.reject(new PassphraseUnavailableError());
+  return new Promise((resolve, reject) => {
+    let value = '';
+    stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const finish = (error?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003') return finish(new AppError('Interrupted', 'interrupted'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** The passphrase for unlocking: the file when given, else a prompt. */
+export async function passphraseForUnlock(ctx: CommandContext): Promise<string> {
+  if (ctx.passphraseFile) return readPassphraseFile(ctx.passphraseFile);
+  return promptPassphrase(ctx, 'Passphrase: ');
+}

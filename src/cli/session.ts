@@ -1,0 +1,59 @@
+/**
+ * Opens the profile for a non-TUI command: through the profile's running daemon when one answers,
+ * else in-process — builds the launcher from the global flags, refuses when no identity exists yet,
+ * and unlocks with the keychain or a passphrase (file or prompt).
+ */
+import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
+import { AppError } from '../app/errors.ts';
+import { createLauncher } from '../app/launcher.ts';
+import { connectDaemon } from '../daemon/client.ts';
+import type { CommandContext } from './command.ts';
+import { passphraseForUnlock } from './passphrase.ts';
+
+export function launcherFor(ctx: CommandContext): ProfileLauncher {
+  return createLauncher({ dataDir: ctx.dataDir, profile: ctx.profile, logLevel: ctx.logLevel });
+}
+
+/** The profile's daemon when one runs (the UI and commands can't tell the difference), else in-process. */
+export async function openPvt(ctx: CommandContext, options: OpenOptions = {}): Promise<PvtApi> {
+  return (await connectDaemon({ profileDir: launcherFor(ctx).dataDir })) ?? openInProcess(ctx, options);
+}
+
+export interface OpenOptions {
+  /** Start the libp2p node for this command's lifetime (when no daemon runs). */
+  readonly network?: boolean;
+}
+
+function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
+  if (!options.network) return false;
+  return { port: ctx.network.port, mdns: ctx.network.mdns, loopbackOnly: ctx.network.loopbackOnly };
+}
+
+/** Unlocks the profile in this process (takes the profile lock). */
+export async function openInProcess(ctx: CommandContext, options: OpenOptions = {}): Promise<PvtApi> {
+  const launcher = launcherFor(ctx);
+  const state = await launcher.inspect();
+  if (state.state === 'absent') {
+    throw new AppError(
+      'ProfileNotFound',
+      `no identity in profile "${ctx.profile}" (${launcher.dataDir}): run "pvt init --name NAME" or "pvt chat" first`,
+    );
+  }
+  const network = networkFor(ctx, options);
+  if (state.keyProtection === 'keychain') return launcher.open({ network });
+  return launcher.open({ passphrase: await passphraseForUnlock(ctx), network });
+}
+
+/** Runs `body` with an open PvtApi and always closes it. */
+export async function withPvt<T>(
+  ctx: CommandContext,
+  body: (api: PvtApi) => Promise<T>,
+  options: OpenOptions = {},
+): Promise<T> {
+  const api = await openPvt(ctx, options);
+  try {
+    return await body(api);
+  } finally {
+    await api.close();
+  }
+}

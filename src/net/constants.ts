@@ -1,0 +1,54 @@
+/**
+ * Network constants: protocol ids, stream and frame limits, rate limits, timeouts and backoffs (units in
+ * the names). Knows nothing else.
+ */
+export const CHAT_PROTOCOL = '/pvt/chat/1.0.0';
+export const INVITE_PROTOCOL = '/pvt/invite/1.0.0';
+
+/** Largest frame accepted on any pvt stream, in bytes (a handshake message or a ratchet message). */
+export const MAX_STREAM_FRAME_BYTES = 64 * 1024;
+/** Largest frame on /pvt/invite: one handshake message (protocol MAX_HANDSHAKE_MESSAGE_BYTES). */
+export const MAX_INVITE_FRAME_BYTES = 4096;
+/** Concurrent inbound streams per connection and protocol. */
+export const MAX_INBOUND_STREAMS = 8;
+/** Concurrent outbound streams per connection and protocol. */
+export const MAX_OUTBOUND_STREAMS = 8;
+/** How long a stream may stay silent before it is closed. */
+export const STREAM_IDLE_TIMEOUT_MS = 30_000;
+/** Dial timeout for one attempt at a contact. */
+export const DIAL_TIMEOUT_MS = 10_000;
+/** A whole join handshake (4 messages) must finish within this time on either side. */
+export const INVITE_HANDSHAKE_TIMEOUT_MS = 20_000;
+
+/** Type byte of a chat frame carrying one ratchet message (the only type of version 1). */
+export const CHAT_FRAME_RATCHET = 0x01;
+
+/** Per remote peer: new inbound streams (all pvt protocols) allowed per window. */
+export const PEER_STREAMS_PER_WINDOW = 30;
+/** Per remote peer: inbound frames allowed per window. */
+export const PEER_FRAMES_PER_WINDOW = 2_000;
+/** Per remote peer: bad frames (garbage, oversize, failed handshakes) before the peer is hung up on. */
+export const PEER_BAD_FRAMES_PER_WINDOW = 3;
+/** A contact over its frame budget waits this long before the next frame is read (back-pressure). */
+export const RATE_BACKOFF_MS = 250;
+/** Length of the rate-limit window. */
+export const RATE_WINDOW_MS = 10_000;
+/** Peers remembered by the rate limiter (oldest forgotten first). */
+export const RATE_LIMIT_MAX_PEERS = 1_024;
+
+/** New inbound connections per second from one host before libp2p refuses more (its default is 5). */
+export const INBOUND_CONNECTIONS_PER_SECOND = 20;
+/** Most simultaneous connections of the node. */
+export const MAX_CONNECTIONS = 128;
+
+/** First retry delay when a contact cannot be reached or a send fails; doubles up to the maximum. */
+export const RETRY_INITIAL_MS = 1_000;
+export const RETRY_MAX_MS = 60_000;
+/** Random extra added to each retry delay, as a fraction of it (spreads retries of many contacts). */
+export const RETRY_JITTER = 0.2;
+
+/** Random listening ports are drawn from this range (inclusive) when none is remembered. */
+export const RANDOM_PORT_MIN = 20_000;
+export const RANDOM_PORT_MAX = 60_999;
+/** Ports tried before giving up on listening. */
+export const LISTEN_ATTEMPTS = 6;

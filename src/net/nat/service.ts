@@ -1,0 +1,253 @@
+/**
+ * NAT orchestration. `diagnoseNat` runs once: local addresses (a public IPv4 or global IPv6 address
+ * means `public`), then PCP → NAT-PMP → UPnP against the default gateway, stopping at the first
+ * mapping; the verdict is `mapped`, `behind CGNAT` (external address in 100.64.0.0/10), `double NAT`
+ * (external address private) or `unreachable`. `createNatService(init)(components)` is the long-lived
+ * form: start() returns at once (the verdict arrives later through onVerdict), the mapping is renewed at
+ * half its lifetime, recorded in a file (so a crash's mapping is refreshed or deleted on the next start)
+ * and deleted on stop().
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
+import type { Logger } from '../../store/logger.ts';
+import { type MappingClient, type NatMethod, natPmpClient, type PortMapping, pcpClient } from './clients.ts';
+import { DELETE_TIMEOUT_MS, MIN_RENEW_DELAY_MS, RETRY_DELAY_MS } from './constants.ts';
+import { NatAbortedError } from './errors.ts';
+import { defaultGateway, localAddresses } from './gateway.ts';
+import { isCgnatIpv4, isGlobalIpv6, isPrivateIpv4 } from './ip.ts';
+import { upnpClient } from './upnp.ts';
+
+export type NatVerdict = 'public' | 'mapped' | 'behind CGNAT' | 'double NAT' | 'unreachable';
+
+export const NAT_METHODS: readonly NatMethod[] = ['pcp', 'natpmp', 'upnp'];
+const CLIENTS: Record<NatMethod, MappingClient> = { pcp: pcpClient, natpmp: natPmpClient, upnp: upnpClient };
+
+export interface MethodAttempt {
+  readonly method: NatMethod;
+  readonly ok: boolean;
+  readonly ms: number;
+  /** Error code when it failed (NatRefused, NatTimeout, PcpNotAuthorized, UpnpSoapFault, ...). */
+  readonly error?: string;
+  readonly message?: string;
+}
+
+export interface NatDiagnosis {
+  readonly verdict: NatVerdict;
+  readonly port: number;
+  readonly gateway: string | null;
+  readonly localAddresses: readonly string[];
+  readonly attempts: readonly MethodAttempt[];
+  readonly mapping: PortMapping | null;
+  readonly externalAddress: string | null;
+  readonly externalPort: number | null;
+  readonly ms: number;
+}
+
+export interface DiagnoseOptions {
+  readonly port: number;
+  /** Only these methods, in this order (default PCP, NAT-PMP, UPnP). */
+  readonly methods?: readonly NatMethod[];
+  /** A mapping a previous run left (reused: same PCP nonce / external port). */
+  readonly previous?: PortMapping;
+  /** Skip the public-address check (tests; a daemon that wants a mapping anyway). */
+  readonly ignorePublicAddresses?: boolean;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+}
+
+function errorInfo(e: unknown): { error: string; message: string } {
+  const code = (e as { code?: unknown })?.code;
+  return {
+    error: typeof code === 'string' ? code : 'Error',
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
+
+export function verdictFor(m: PortMapping): NatVerdict {
+  if (isCgnatIpv4(m.externalAddress)) return 'behind CGNAT';
+  if (isPrivateIpv4(m.externalAddress) || m.externalAddress === '0.0.0.0') return 'double NAT';
+  return 'mapped';
+}
+
+export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
+  const t0 = performance.now();
+  const locals = localAddresses();
+  const attempts: MethodAttempt[] = [];
+  const done = (verdict: NatVerdict, gateway: string | null, mapping: PortMapping | null): NatDiagnosis => ({
+    verdict,
+    port: o.port,
+    gateway,
+    localAddresses: locals,
+    attempts,
+    mapping,
+    externalAddress: mapping?.externalAddress ?? null,
+    externalPort: mapping?.externalPort ?? null,
+    ms: Math.round(performance.now() - t0),
+  });
+  if (
+    !o.ignorePublicAddresses &&
+    locals.some((a) => (isIPv4(a) && !isPrivateIpv4(a) && !isCgnatIpv4(a)) || isGlobalIpv6(a))
+  ) {
+    return done('public', null, null);
+  }
+  let gateway: string;
+  try {
+    gateway = await defaultGateway();
+  } catch (e) {
+    o.logger?.info('nat.no_gateway', { error: errorInfo(e).error });
+    return done('unreachable', null, null);
+  }
+  for (const method of o.methods ?? NAT_METHODS) {
+    if (o.signal?.aborted) throw new NatAbortedError();
+    const t = performance.now();
+    try {
+      const mapping = await CLIENTS[method].map({
+        gateway,
+        internalPort: o.port,
+        previous: o.previous,
+        signal: o.signal,
+      });
+      attempts.push({ method, ok: true, ms: Math.round(performance.now() - t) });
+      o.logger?.info('nat.mapped', { method, ms: Math.round(performance.now() - t) });
+      return done(verdictFor(mapping), gateway, mapping);
+    } catch (e) {
+      if (e instanceof NatAbortedError) throw e;
+      attempts.push({ method, ok: false, ms: Math.round(performance.now() - t), ...errorInfo(e) });
+      o.logger?.debug('nat.method_failed', { method, error: errorInfo(e).error });
+    }
+  }
+  return done('unreachable', gateway, null);
+}
+
+/** Deletes a mapping (bounded by DELETE_TIMEOUT_MS); never throws. */
+export async function deleteMapping(m: PortMapping, logger?: Logger): Promise<boolean> {
+  try {
+    await CLIENTS[m.method].unmap(m, {
+      timeoutMs: DELETE_TIMEOUT_MS,
+      signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
+    });
+    return true;
+  } catch (e) {
+    logger?.warn('nat.delete_failed', { method: m.method, error: errorInfo(e).error });
+    return false;
+  }
+}
+
+// ── crash record ──
+
+export async function readMappingRecord(file: string): Promise<PortMapping | undefined> {
+  try {
+    const text = await readFile(file, 'utf8');
+    if (text.length > 4096) return undefined;
+    const r = JSON.parse(text) as Partial<PortMapping>;
+    if (!r || typeof r !== 'object' || !NAT_METHODS.includes(r.method as NatMethod)) return undefined;
+    if (
+      typeof r.gateway !== 'string' ||
+      !Number.isInteger(r.internalPort) ||
+      !Number.isInteger(r.externalPort)
+    )
+      return undefined;
+    return r as PortMapping;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeMappingRecord(file: string, m: PortMapping | undefined): Promise<void> {
+  if (m === undefined) await rm(file, { force: true });
+  else await writeFile(file, JSON.stringify(m), { mode: 0o600 });
+}
+
+// ── service ──
+
+export interface NatServiceInit {
+  /** The TCP port the node listens on. */
+  readonly port: number;
+  /** false: no port mapping at all (--no-port-mapping); the verdict is then never produced. */
+  readonly portMapping: boolean;
+  readonly methods?: readonly NatMethod[];
+  /** Where the current mapping is recorded (profile directory), for clean-up after a crash. */
+  readonly recordFile?: string;
+  readonly onVerdict?: (d: NatDiagnosis) => void;
+}
+
+export interface NatServiceComponents {
+  readonly logger: Logger;
+}
+
+export interface NatService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The latest diagnosis, once there is one. */
+  readonly diagnosis: NatDiagnosis | undefined;
+}
+
+export function createNatService(init: NatServiceInit): (components: NatServiceComponents) => NatService {
+  return ({ logger: parent }) => {
+    const logger = parent.child('nat');
+    let controller: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let current: PortMapping | undefined;
+    let diagnosis: NatDiagnosis | undefined;
+
+    const schedule = (ms: number, fn: () => Promise<void>) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void fn().catch(() => {}), ms);
+      timer.unref();
+    };
+
+    const run = async (previous: PortMapping | undefined): Promise<void> => {
+      const signal = controller?.signal;
+      if (!signal || signal.aborted) return;
+      try {
+        const d = await diagnoseNat({ port: init.port, methods: init.methods, previous, signal, logger });
+        if (signal.aborted) {
+          if (d.mapping) await deleteMapping(d.mapping, logger);
+          return;
+        }
+        diagnosis = d;
+        const mapping = d.mapping ?? undefined;
+        if (previous && mapping?.method !== previous.method) await deleteMapping(previous, logger);
+        if (mapping && d.verdict !== 'mapped') {
+          // A mapping on a CGNAT or second NAT is useless from the internet: give it back.
+          await deleteMapping(mapping, logger);
+          current = undefined;
+        } else current = mapping;
+        if (init.recordFile) await writeMappingRecord(init.recordFile, current).catch(() => {});
+        init.onVerdict?.(d);
+        if (current && current.lifetimeS > 0) {
+          schedule(Math.max(MIN_RENEW_DELAY_MS, (current.lifetimeS * 1000) / 2), () => run(current));
+        } else if (d.verdict === 'unreachable') schedule(RETRY_DELAY_MS * 10, () => run(undefined));
+      } catch (e) {
+        if (!(e instanceof NatAbortedError)) logger.warn('nat.failed', { error: errorInfo(e).error });
+        if (!signal.aborted) schedule(RETRY_DELAY_MS, () => run(current));
+      }
+    };
+
+    return {
+      get diagnosis() {
+        return diagnosis;
+      },
+      async start() {
+        if (!init.portMapping || controller) return;
+        controller = new AbortController();
+        const previous = init.recordFile ? await readMappingRecord(init.recordFile) : undefined;
+        // Not awaited: the node never waits for NAT.
+        void run(previous?.internalPort === init.port ? previous : undefined).then(async () => {
+          if (previous && previous.internalPort !== init.port) await deleteMapping(previous, logger);
+        });
+      },
+      async stop() {
+        controller?.abort();
+        controller = undefined;
+        clearTimeout(timer);
+        const m = current;
+        current = undefined;
+        if (m) {
+          const ok = await deleteMapping(m, logger);
+          if (ok && init.recordFile) await writeMappingRecord(init.recordFile, undefined).catch(() => {});
+        }
+      },
+    };
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The libp2p node of a running profile: TCP on IPv4 and IPv6 (one port for both), Noise, Yamux,
+ * identify, ping and (optionally) mDNS, keyed by the profile's transport key — never by the identity
+ * key. Picks the port (the remembered one, else random ones) and falls back to IPv4 alone where IPv6 is
+ * unavailable. Owns no pvt protocol logic (handlers are registered by the services that own them).
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { identify } from '@libp2p/identify';
+import type { Libp2p } from '@libp2p/interface';
+import { mdns } from '@libp2p/mdns';
+import { ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { createLibp2p } from 'libp2p';
+import {
+  INBOUND_CONNECTIONS_PER_SECOND,
+  LISTEN_ATTEMPTS,
+  MAX_CONNECTIONS,
+  RANDOM_PORT_MAX,
+  RANDOM_PORT_MIN,
+} from './constants.ts';
+import { ListenFailedError } from './errors.ts';
+
+export interface NodeInit {
+  /** 32-byte Ed25519 seed of the transport key. */
+  readonly transportSeed: Uint8Array;
+  /** TCP port to listen on (0 = a random one). */
+  readonly port: number;
+  /** Listen on loopback only (tests) instead of all interfaces. */
+  readonly loopbackOnly?: boolean;
+  readonly mdns: boolean;
+  /** Random source for port choice (tests may fix it). */
+  readonly random?: () => number;
+}
+
+export interface StartedNode {
+  readonly libp2p: Libp2p;
+  /** The TCP port actually listened on. */
+  readonly port: number;
+  /** Whether IPv6 is listened on too. */
+  readonly ipv6: boolean;
+}
+
+function listenAddrs(port: number, loopbackOnly: boolean, ipv6: boolean): string[] {
+  if (loopbackOnly) return [`/ip4/127.0.0.1/tcp/${port}`];
+  return ipv6 ? [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`] : [`/ip4/0.0.0.0/tcp/${port}`];
+}
+
+async function tryStart(init: NodeInit, port: number, ipv6: boolean): Promise<Libp2p> {
+  const privateKey = await generateKeyPairFromSeed('Ed25519', init.transportSeed);
+  const node = await createLibp2p({
+    privateKey,
+    start: false,
+    addresses: { listen: listenAddrs(port, init.loopbackOnly === true, ipv6) },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: init.mdns ? [mdns()] : [],
+    connectionManager: {
+      maxConnections: MAX_CONNECTIONS,
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
+    },
+    services: { identify: identify(), ping: ping() },
+  });
+  try {
+    await node.start();
+    return node;
+  } catch (error) {
+    await Promise.resolve(node.stop()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Starts the node on `init.port` when it is free, else on random ports (LISTEN_ATTEMPTS in all), with
+ * IPv6 where the host has it. ListenFailedError when nothing works.
+ */
+export async function startNode(init: NodeInit): Promise<StartedNode> {
+  const random = init.random ?? Math.random;
+  const pick = () => RANDOM_PORT_MIN + Math.floor(random() * (RANDOM_PORT_MAX - RANDOM_PORT_MIN + 1));
+  const candidates: number[] = [];
+  if (init.port > 0) candidates.push(init.port);
+  while (candidates.length < LISTEN_ATTEMPTS) candidates.push(pick());
+  let last: unknown;
+  for (const port of candidates) {
+    for (const ipv6 of init.loopbackOnly ? [false] : [true, false]) {
+      try {
+        const libp2p = await tryStart(init, port, ipv6);
+        return { libp2p, port, ipv6 };
+      } catch (error) {
+        last = error;
+      }
+    }
+  }
+  throw new ListenFailedError(candidates, last);
+}

@@ -1,0 +1,94 @@
+/**
+ * The logger the rest of pvt is given: JSON lines in `<profile>/logs/pvt.log` (0600, directory 0700),
+ * rotated by size to pvt.log.1 … pvt.log.N. It cannot tell a secret from an id, so callers pass only
+ * event names, ids, counts, sizes and error codes — never message text, contact or display names, keys,
+ * passphrases or addresses that identify a person. Logging never throws and never creates a profile.
+ */
+import { appendFileSync, chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILE_MODE, LOG_DEFAULT_KEEP, LOG_DEFAULT_MAX_BYTES, LOG_FILE, LOGS_DIR } from './constants.ts';
+import { ensurePrivateDir } from './permissions.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, string | number | boolean | null>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  /** A logger whose lines carry `scope` appended to this one's ("pvt.store"). */
+  child(scope: string): Logger;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RESERVED = new Set(['t', 'level', 'scope', 'event']);
+
+export const nullLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return nullLogger;
+  },
+};
+
+export interface FileLoggerOptions {
+  /** The profile directory; logs go to `<dir>/logs/pvt.log`. */
+  readonly dir: string;
+  readonly level: LogLevel;
+  /** Rotate when the current file has reached this many bytes (default 1 MiB). */
+  readonly maxBytes?: number;
+  /** Rotated files kept besides the current one (default 3). */
+  readonly keep?: number;
+  readonly now?: () => number;
+}
+
+export function createFileLogger(o: FileLoggerOptions): Logger {
+  const logsDir = join(o.dir, LOGS_DIR);
+  const file = join(logsDir, LOG_FILE);
+  const maxBytes = o.maxBytes ?? LOG_DEFAULT_MAX_BYTES;
+  const keep = Math.max(0, o.keep ?? LOG_DEFAULT_KEEP);
+  const now = o.now ?? Date.now;
+  const threshold = ORDER[o.level];
+
+  const rotate = () => {
+    if (keep === 0) {
+      rmSync(file, { force: true });
+      return;
+    }
+    rmSync(`${file}.${keep}`, { force: true });
+    for (let i = keep - 1; i >= 1; i--) {
+      if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    }
+    renameSync(file, `${file}.1`);
+  };
+
+  const write = (level: LogLevel, scope: string, event: string, fields?: LogFields) => {
+    if (ORDER[level] < threshold) return;
+    try {
+      if (!existsSync(o.dir)) return; // never create a profile directory just to log
+      ensurePrivateDir(logsDir);
+      const record: Record<string, unknown> = { t: new Date(now()).toISOString(), level, scope, event };
+      for (const [k, v] of Object.entries(fields ?? {})) if (!RESERVED.has(k)) record[k] = v;
+      const line = `${JSON.stringify(record)}\n`;
+      const size = existsSync(file) ? statSync(file).size : -1;
+      if (size >= 0 && size + Buffer.byteLength(line) > maxBytes && size > 0) rotate();
+      const created = size < 0 || !existsSync(file);
+      appendFileSync(file, line, { mode: FILE_MODE });
+      if (created && process.platform !== 'win32') chmodSync(file, FILE_MODE);
+    } catch {
+      // Logging must never take the program down (disk full, permissions): the line is dropped.
+    }
+  };
+
+  const make = (scope: string): Logger => ({
+    debug: (e, f) => write('debug', scope, e, f),
+    info: (e, f) => write('info', scope, e, f),
+    warn: (e, f) => write('warn', scope, e, f),
+    error: (e, f) => write('error', scope, e, f),
+    child: (s) => make(scope ? `${scope}.${s}` : s),
+  });
+  return make('pvt');
+}

@@ -1,0 +1,33 @@
+/**
+ * The horizontal rules of the live frame, with the junction placed where the vertical divider between
+ * the contacts pane and the message column runs. Knows only the geometry.
+ */
+import { Text } from 'ink';
+import { useTheme } from '../theme.ts';
+
+export function Divider(props: {
+  readonly columns: number;
+  readonly contactsWidth: number;
+  readonly junction: 'cross' | 'up' | 'none';
+}) {
+  const theme = useTheme();
+  const g = theme.glyphs;
+  const junction = props.junction === 'cross' ? g.cross : props.junction === 'up' ? g.teeUp : g.horizontal;
+  const rest = Math.max(0, props.columns - props.contactsWidth - 2);
+  return (
+    <Text {...theme.border} wrap="truncate-end">
+      {g.horizontal.repeat(props.contactsWidth)}
+      {junction}
+      {g.horizontal.repeat(rest)}
+    </Text>
+  );
+}
+
+export function VerticalRule(props: { readonly height: number }) {
+  const theme = useTheme();
+  return (
+    <Text {...theme.border}>
+      {Array.from({ length: props.height }, () => theme.glyphs.vertical).join('\n')}
+    </Text>
+  );
+}

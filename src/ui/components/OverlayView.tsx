@@ -1,0 +1,80 @@
+/**
+ * Picks the panel component for what the overlay state shows (help, invite, join, SAS prompt, safety
+ * number, contacts, remove question, notice). Presentational: everything comes in through props.
+ */
+import type { ContactView } from '../../app/api.ts';
+import { sanitizeLine } from '../format/text.ts';
+import type { Layout } from '../layout.ts';
+import type { Visible } from '../state/overlay.ts';
+import { ContactList } from './ContactList.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { InvitePanel } from './InvitePanel.tsx';
+import { JoinFailedPanel, JoiningPanel } from './JoinPanel.tsx';
+import { MessagePanel } from './MessagePanel.tsx';
+import { Panel } from './Panel.tsx';
+import { SafetyPanel } from './SafetyPanel.tsx';
+import { SasPrompt } from './SasPrompt.tsx';
+import { Spinner } from './Spinner.tsx';
+
+export interface OverlayViewProps {
+  readonly visible: Visible;
+  readonly layout: Layout;
+  readonly contacts: readonly ContactView[];
+  readonly now: number;
+  /** SAS prompts queued after the one shown. */
+  readonly waiting: number;
+  readonly armed: boolean;
+}
+
+export function OverlayView(props: OverlayViewProps) {
+  const { visible, layout } = props;
+  const width = layout.panelWidth;
+  switch (visible.kind) {
+    case 'sas':
+      return <SasPrompt prompt={visible.prompt} waiting={props.waiting} armed={props.armed} width={width} />;
+    case 'help':
+      return <HelpOverlay width={width} height={layout.panelRows} offset={visible.offset} />;
+    case 'invite-creating':
+      return (
+        <Panel title="Invite someone" hint="Esc closes" width={width}>
+          <Spinner label="creating a single-use invite…" />
+        </Panel>
+      );
+    case 'invite':
+      return <InvitePanel invite={visible.invite} layout={layout} now={props.now} />;
+    case 'joining':
+      return <JoiningPanel width={width} />;
+    case 'join-failed':
+      return <JoinFailedPanel message={visible.message} width={width} />;
+    case 'safety':
+      return <SafetyPanel contact={visible.contact} number={visible.number} layout={layout} />;
+    case 'contacts':
+      return <ContactList contacts={props.contacts} width={width} rows={layout.panelRows} />;
+    case 'confirm-remove': {
+      const name = sanitizeLine(visible.name);
+      return (
+        <MessagePanel
+          title={`Remove ${name}?`}
+          lines={[
+            `This deletes ${name}, your conversation with them and the session keys. It cannot be undone; to chat again, one of you invites the other.`,
+          ]}
+          tone="question"
+          keys="[y] remove · [n] keep"
+          hint="Esc keeps"
+          width={width}
+        />
+      );
+    }
+    case 'notice':
+      return (
+        <MessagePanel
+          title={visible.title}
+          lines={visible.lines}
+          tone={visible.tone}
+          keys={null}
+          hint="Esc closes"
+          width={width}
+        />
+      );
+  }
+}

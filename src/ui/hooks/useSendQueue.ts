@@ -1,0 +1,42 @@
+/**
+ * Sends what the composer submits to the conversation on screen: a note to self through `sendNote`, a
+ * message to a contact through `send(name)`. Sends run one after the other (a burst of entries is
+ * stored in the order typed); a rejection becomes the status-line error. Knows the PvtApi and the chat
+ * reducer's actions, nothing about keys or layout.
+ */
+import { type Dispatch, useCallback, useRef } from 'react';
+import type { MessageView, PvtApi } from '../../app/api.ts';
+import { SELF_CONVERSATION } from '../../app/api.ts';
+import { describeError } from '../errors.ts';
+import { type ChatAction, type ChatState, contactOf } from '../state/chat.ts';
+
+export function useSendQueue(
+  api: PvtApi,
+  dispatch: Dispatch<ChatAction>,
+  current: () => ChatState,
+): (text: string) => void {
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  return useCallback(
+    (text: string) => {
+      const state = currentRef.current();
+      const { selected } = state;
+      const name =
+        contactOf(state, selected)?.name ?? state.conversations.find((c) => c.id === selected)?.title;
+      const sending = (): Promise<MessageView> => {
+        if (selected === SELF_CONVERSATION) return api.sendNote(text);
+        // Never fall back to a note: text meant for someone must not end up elsewhere.
+        if (name === undefined) return Promise.reject(new Error('this conversation is gone'));
+        return api.send(name, text);
+      };
+      const job = (): Promise<unknown> =>
+        sending().then(
+          (message) => dispatch({ type: 'sent', message }),
+          (error: unknown) => dispatch({ type: 'error', message: `not sent: ${describeError(error)}` }),
+        );
+      queue.current = queue.current.then(job, job);
+    },
+    [api, dispatch],
+  );
+}

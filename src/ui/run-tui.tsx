@@ -1,0 +1,127 @@
+/**
+ * The TUI entry point the CLI calls: renders <App> with Ink, waits until the user quits, closes every
+ * PvtApi the launcher opened (also one whose open finished after the user had already quit), and
+ * returns the exit code: 0 after a normal quit, 1 after a fatal error (printed to stderr once the
+ * terminal is restored), 128+n after SIGHUP/SIGTERM. The profile is opened (or created) with the
+ * network options it is given, so the chat runs the node. Knows the launcher contract, nothing below it.
+ */
+import { render } from 'ink';
+import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
+import { App } from './App.tsx';
+import { describeError } from './errors.ts';
+
+export interface RunTuiOptions {
+  launcher: ProfileLauncher;
+  color: boolean;
+  bell: boolean;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  /** From --passphrase-file / PVT_PASSPHRASE_FILE: tried before prompting. */
+  initialPassphrase?: string;
+  /**
+   * How the opened profile runs its libp2p node (from --port, --no-mdns, --loopback); `false` or absent
+   * opens the store only. Ignored by a launcher attached to a daemon, whose node is already running.
+   */
+  network?: NetworkOptions | false;
+}
+
+const SIGNAL_EXIT: Readonly<Record<'SIGHUP' | 'SIGTERM', number>> = { SIGHUP: 129, SIGTERM: 143 };
+
+/**
+ * Wraps a launcher so every PvtApi it opens, and every open still under way, can be closed at the end;
+ * `open`/`create` get `network` unless the caller said otherwise.
+ */
+export function trackingLauncher(
+  inner: ProfileLauncher,
+  network?: NetworkOptions | false,
+): {
+  launcher: ProfileLauncher;
+  closeAll: () => Promise<void>;
+} {
+  const opened = new Set<PvtApi>();
+  const pending = new Set<Promise<PvtApi>>();
+  const track = (p: Promise<PvtApi>): Promise<PvtApi> => {
+    pending.add(p);
+    const done = p.then((api) => {
+      opened.add(api);
+      return api;
+    });
+    void done.finally(() => pending.delete(p)).catch(() => {});
+    return done;
+  };
+  const launcher: ProfileLauncher = {
+    profile: inner.profile,
+    dataDir: inner.dataDir,
+    inspect: () => inner.inspect(),
+    keychainAvailable: () => inner.keychainAvailable(),
+    create: (options) =>
+      track(inner.create(network === undefined || 'network' in options ? options : { ...options, network })),
+    open: (options) =>
+      track(inner.open(network === undefined || 'network' in options ? options : { ...options, network })),
+  };
+  const closeAll = async (): Promise<void> => {
+    await Promise.allSettled([...pending]);
+    const apis = [...opened];
+    opened.clear();
+    const results = await Promise.allSettled(apis.map((api) => api.close()));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  return { launcher, closeAll };
+}
+
+export async function runTui(o: RunTuiOptions): Promise<number> {
+  const stdout = o.stdout ?? process.stdout;
+  const stdin = o.stdin ?? process.stdin;
+  const stderr = process.stderr;
+  const { launcher, closeAll } = trackingLauncher(o.launcher, o.network);
+
+  const instance = render(
+    <App launcher={launcher} color={o.color} bell={o.bell} initialPassphrase={o.initialPassphrase} />,
+    {
+      stdout,
+      stdin,
+      stderr,
+      // Ctrl+C is handled by the app, so it quits through the same clean path as /quit.
+      exitOnCtrlC: false,
+      // Nothing below the UI writes to the console (an injected logger writes to a file).
+      patchConsole: false,
+      // Shift+Enter is only distinguishable with the kitty keyboard protocol; enabled where the terminal answers.
+      kittyKeyboard: { mode: 'auto' },
+    },
+  );
+
+  let signalled: keyof typeof SIGNAL_EXIT | null = null;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => () => {
+    signalled = signal;
+    instance.unmount();
+  };
+  const onHup = onSignal('SIGHUP');
+  const onTerm = onSignal('SIGTERM');
+  // A vanished terminal (SSH dropped) must not crash the shutdown with EIO/EPIPE.
+  const onStreamError = (): void => {};
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  stdout.on('error', onStreamError);
+
+  let failure: unknown = null;
+  try {
+    await instance.waitUntilExit();
+  } catch (error) {
+    failure = error;
+  } finally {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+  }
+  try {
+    await closeAll();
+  } catch (error) {
+    failure ??= new Error(`could not close the profile cleanly: ${describeError(error)}`);
+  }
+  stdout.off('error', onStreamError);
+  if (failure !== null) {
+    stderr.write(`pvt: ${describeError(failure)}\n`);
+    return 1;
+  }
+  return signalled ? SIGNAL_EXIT[signalled] : 0;
+}

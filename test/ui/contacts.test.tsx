@@ -1,0 +1,189 @@
+/**
+ * The main screen with contacts: the contacts pane (verification marks, unread counts, path badges that
+ * follow online/offline events), switching conversations (Tab, Shift+Tab, Alt+↑/↓) with markRead, the
+ * message pane per conversation, sending to a contact with pending → sent → delivered, the network
+ * status line, the bell for a contact's message, and runTui handing the network options to the launcher.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { runTui } from '../../src/ui/run-tui.tsx';
+import { type ContactSeed, ContactsPvt, contactsLauncher } from './contacts-api.ts';
+import { renderApp, sleep, stripAnsi, TestStdin, TestStdout, type Tui } from './harness.tsx';
+
+const PASS = 'correct horse battery staple';
+let tui: Tui | undefined;
+afterEach(() => {
+  tui?.unmount();
+  tui = undefined;
+});
+
+async function open(
+  api: ContactsPvt,
+  size: { columns?: number; rows?: number; bell?: boolean } = {},
+): Promise<Tui> {
+  const t = renderApp(contactsLauncher(api), { columns: 100, rows: 30, ...size, initialPassphrase: PASS });
+  await t.waitFor('? help');
+  await t.waitFor((s) => !s.includes('loading…'));
+  return t;
+}
+
+/** The contacts pane's row for a name (left of the divider). */
+function row(screen: string, name: string): string {
+  const line = screen.split('\n').find((l) => l.split('│')[0]?.includes(` ${name}`));
+  return line?.split('│')[0] ?? '';
+}
+
+const GRACE_AND_BOB: readonly ContactSeed[] = [
+  { name: 'Grace', verification: 'verified', path: 'lan', unread: 2 },
+  { name: 'Bob', verification: 'unverified', path: 'offline' },
+  { name: 'Mallory', verification: 'rejected', path: 'direct' },
+];
+
+describe('contacts pane', () => {
+  test('marks, unread counts and path badges; the status line counts contacts and connections', async () => {
+    const api = new ContactsPvt(GRACE_AND_BOB);
+    tui = await open(api, { columns: 100, rows: 30 });
+    const s = await tui.waitFor('Mallory');
+    expect(s).toMatch(/> Note to self/);
+    expect(row(s, 'Grace')).toMatch(/^ {2}✓ Grace +2 LAN +$/);
+    expect(row(s, 'Bob')).toMatch(/^ {2}\? Bob +offline +$/);
+    expect(row(s, 'Mallory')).toMatch(/^ {2}✗ Mallory +direct +$/);
+    expect(s).toContain('online · 3 contacts · 2 connected');
+
+    api.setPath('Bob', 'direct');
+    api.setPath('Grace', 'offline');
+    const after = await tui.waitFor((x) => /Bob +direct/.test(row(x, 'Bob')));
+    expect(row(after, 'Grace')).toMatch(/Grace +2 offline/);
+    expect(after).toContain('online · 3 contacts · 2 connected');
+    api.setPath('Mallory', 'offline');
+    await tui.waitFor('online · 3 contacts · 1 connected');
+
+    api.setNetwork({ online: false, peerId: null, addresses: [] });
+    await tui.waitFor('3KQ7-9XWA · offline');
+  });
+
+  test('narrow panes use short badges, cut long names and never spill over the divider', async () => {
+    const api = new ContactsPvt([
+      { name: 'Grace Hopper the Admiral', verification: 'verified', path: 'direct', unread: 12 },
+      { name: 'Al', path: 'lan', unread: 1234 },
+    ]);
+    tui = await open(api, { columns: 60, rows: 15 });
+    const s = await tui.waitFor('dir');
+    const grace = row(s, 'Gra');
+    expect(grace).toBe('  ✓ Gra… 12 dir ');
+    expect(grace).toHaveLength(16);
+    // Only two rows fit: the window follows the selection.
+    expect(s).toContain(' Chats (3)');
+    await tui.press('tab', 'tab');
+    const al = row(await tui.waitFor((x) => row(x, 'Al').startsWith('> ')), 'Al');
+    expect(al).toMatch(/^> \? Al +LAN $/);
+  });
+
+  test('with no contacts the status line says how to add one', async () => {
+    tui = await open(new ContactsPvt());
+    await tui.waitFor('online · no contacts yet (/invite)');
+  });
+});
+
+describe('conversations', () => {
+  test('Tab, Shift+Tab and Alt+↑/↓ switch; opening marks read; each conversation shows its own messages', async () => {
+    const api = new ContactsPvt(GRACE_AND_BOB, ['my note']);
+    tui = await open(api);
+    await tui.waitFor('my note ✓');
+    api.receiveFrom('Grace', 'hello from Grace');
+    await tui.waitFor((s) => /Grace +3 LAN/.test(row(s, 'Grace')));
+    expect(tui.screen()).not.toContain('hello from Grace');
+
+    await tui.press('tab');
+    let s = await tui.waitFor(/\d\d:\d\d» hello from Grace/);
+    expect(row(s, 'Grace')).toMatch(/^> ✓ Grace +LAN +$/);
+    expect(s).not.toContain('my note');
+    expect(s).toContain('Message Grace · Enter sends');
+    expect(api.calls.markRead).toContain(api.byName('Grace').id);
+
+    // A message in the conversation on screen is read at once; one elsewhere counts as unread.
+    api.receiveFrom('Grace', 'are you there?');
+    await tui.waitFor('» are you there?');
+    await sleep(20);
+    expect(row(tui.screen(), 'Grace')).not.toMatch(/ 1 LAN/);
+    api.receiveFrom('Bob', 'psst');
+    await tui.waitFor((x) => /Bob +1 offline/.test(row(x, 'Bob')));
+
+    await tui.press('tab');
+    s = await tui.waitFor((x) => row(x, 'Bob').startsWith('> ') && x.includes('» psst'));
+    expect(s).toContain('not verified yet: /verify Bob');
+    await tui.press('alt+down');
+    s = await tui.waitFor((x) => row(x, 'Mallory').startsWith('> '));
+    expect(s).toContain('chat with Mallory is refused (the codes differed) · /remove Mallory');
+    await tui.press('alt+down');
+    await tui.waitFor((x) => x.includes('> Note to self') && x.includes('my note ✓'));
+    await tui.press('shift+tab');
+    await tui.waitFor((x) => row(x, 'Mallory').startsWith('> '));
+    await tui.press('alt+up');
+    await tui.waitFor((x) => row(x, 'Bob').startsWith('> '));
+  });
+
+  test('sending to a contact: api.send, then pending ⋯ → sent ✓ → delivered ✓✓; a refused send says why', async () => {
+    const api = new ContactsPvt(GRACE_AND_BOB);
+    tui = await open(api, { columns: 90, rows: 24 });
+    await tui.press('tab');
+    await tui.waitFor('Message Grace');
+    await tui.type('hi Grace\r');
+    await tui.waitFor('hi Grace ⋯');
+    expect(api.calls.send).toEqual([{ name: 'Grace', text: 'hi Grace' }]);
+    expect(api.notes).toEqual([]);
+    const sent = (await api.contactMessages('Grace')).find((m) => m.body === 'hi Grace')!;
+    api.setState(sent.id, 'sent');
+    await tui.waitFor('hi Grace ✓');
+    api.setState(sent.id, 'delivered');
+    await tui.waitFor('hi Grace ✓✓');
+
+    await tui.press('shift+tab', 'shift+tab');
+    await tui.waitFor('chat with Mallory is refused');
+    await tui.type('anyone?\r');
+    await tui.waitFor('! not sent: chat with "Mallory" is refused');
+    expect(api.calls.send).toHaveLength(1);
+  });
+
+  test('a removed conversation on screen goes back to the notes', async () => {
+    const api = new ContactsPvt(GRACE_AND_BOB, ['kept note']);
+    tui = await open(api);
+    await tui.press('tab');
+    await tui.waitFor('Message Grace');
+    await api.removeContact('Grace');
+    const s = await tui.waitFor((x) => x.includes('> Note to self') && x.includes('kept note ✓'));
+    expect(row(s, 'Grace')).toBe('');
+  });
+
+  test('the bell rings for a contact message', async () => {
+    const api = new ContactsPvt(GRACE_AND_BOB);
+    tui = await open(api, { bell: true });
+    api.receiveFrom('Bob', 'ding');
+    await tui.waitFor((x) => /Bob +1 offline/.test(row(x, 'Bob')));
+    expect(tui.bells()).toBe(1);
+  });
+});
+
+describe('runTui', () => {
+  test('opens the profile with the network options it is given', async () => {
+    const api = new ContactsPvt();
+    const launcher = contactsLauncher(api);
+    const stdout = new TestStdout(100, 30);
+    const stdin = new TestStdin();
+    const network = { port: 4242, mdns: false, loopbackOnly: true };
+    const done = runTui({
+      launcher,
+      color: false,
+      bell: false,
+      initialPassphrase: PASS,
+      network,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+    });
+    const deadline = Date.now() + 3000;
+    while (!stripAnsi(stdout.writes.join('')).includes('? help') && Date.now() < deadline) await sleep(5);
+    await sleep(20);
+    stdin.write('/quit\r');
+    expect(await done).toBe(0);
+    expect(launcher.opens).toEqual([{ passphrase: PASS, network }]);
+  });
+});
