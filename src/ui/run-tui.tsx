@@ -82,6 +82,9 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
       stdout,
       stdin,
       stderr,
+      // Ink renders only the last frame when it sees CI=true in the environment; a chat in a terminal is
+      // interactive whenever its stdout is a terminal (pvt chat refuses to start otherwise).
+      interactive: stdout.isTTY === true,
       // Ctrl+C is handled by the app, so it quits through the same clean path as /quit.
       exitOnCtrlC: false,
       // Nothing below the UI writes to the console (an injected logger writes to a file).

@@ -18,7 +18,9 @@ export class TmuxSession {
     command: string,
     options: { width?: number; height?: number; env?: Record<string, string> } = {},
   ) {
-    const env = Object.entries(options.env ?? {})
+    // CI=true as on a CI machine: libraries that change behaviour there (Ink renders only its last
+    // frame in CI unless told otherwise) must not break a real terminal session; a test can override it.
+    const env = Object.entries({ CI: 'true', ...options.env })
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ');
     this.#tmux([
