@@ -12,7 +12,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const NATLAB = join(ROOT, '..', 'shared', 'natlab', 'natlab.sh');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const RUNS = Number(process.env.PVT_BENCH_RUNS ?? 5);
-const env = { ...process.env, NATLAB_PREFIX: 'pvtnatbench-' };
+const env = { ...process.env, NATLAB_PREFIX: 'pvtnatbench-', PVT_PORT_MAPPING: '1' };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 

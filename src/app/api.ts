@@ -5,6 +5,10 @@
  * socket). It must not know about React, Ink, argv parsing or sockets. Described in docs/messaging.md.
  */
 
+import type { NatStatus } from '../net/nat/status.ts';
+
+export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
+
 export type KeyProtection = 'keychain' | 'passphrase';
 
 export interface ProfileInfo {
@@ -89,6 +93,8 @@ export interface NetworkStatus {
   readonly peerId: string | null;
   /** Multiaddrs the node listens on (with /p2p/), when online. */
   readonly addresses: readonly string[];
+  /** Reachability from outside: port mapping and the NAT verdict (docs/nat.md). */
+  readonly nat: NatStatus;
 }
 
 export type PvtEvent =
@@ -159,6 +165,11 @@ export interface PvtApi {
   /** Marks everything in a conversation read (unread → 0). */
   markRead(conversationId: ConversationId): Promise<void>;
   network(): Promise<NetworkStatus>;
+  /**
+   * Allows or forbids port mapping on the router for this profile (remembered); starts or stops it at
+   * once when the node runs (unless --no-port-mapping was given to this process).
+   */
+  setPortMapping(enabled: boolean): Promise<NetworkStatus>;
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
@@ -197,6 +208,14 @@ export interface NetworkOptions {
   readonly port?: number;
   /** mDNS discovery on the LAN (default true). */
   readonly mdns?: boolean;
-  /** Listen on 127.0.0.1 only and put loopback addresses in invites (tests). */
+  /** Listen on 127.0.0.1 only and put loopback addresses in invites (tests). Implies no port mapping. */
   readonly loopbackOnly?: boolean;
+  /**
+   * Port mapping on the router (PCP, NAT-PMP, UPnP): false = never (--no-port-mapping); true (default) =
+   * unless the profile setting forbids it; 'ask' = like true once the user has answered, else wait for
+   * `setPortMapping` (the TUI asks).
+   */
+  readonly portMapping?: boolean | 'ask';
+  /** Only these methods, in order (lab tests: PVT_NAT_METHOD). */
+  readonly natMethods?: readonly string[];
 }

@@ -33,3 +33,7 @@ export const FIRST_MESSAGE_WAIT_MS = 3_000;
 export const RECEIPT_FLUSH_MS = 500;
 /** Settings key of the remembered TCP port. */
 export const SETTING_PORT = 'net.port';
+/** Settings key of the user's answer about port mapping on the router: '1' allowed, '0' forbidden. */
+export const SETTING_PORT_MAPPING = 'net.port-mapping';
+/** File in the profile directory recording the router mapping held (cleaned up after a crash). */
+export const NAT_RECORD_FILE = 'nat-mapping.json';

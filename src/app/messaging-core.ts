@@ -4,7 +4,9 @@
  * and implements the contact, invite, verification and chat members of PvtApi. The façade only
  * validates nothing more and delegates here. Events go out through the injected `emit`.
  */
+import { join } from 'node:path';
 import type { Rng } from '../crypto/bytes.ts';
+import { NAT_OFF } from '../net/nat/status.ts';
 import type { Network } from '../net/network.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
@@ -27,7 +29,13 @@ import type {
   PathBadge,
   PvtEvent,
 } from './api.ts';
-import { FIRST_MESSAGE_WAIT_MS, INBOX_SEEN_RETENTION_MS, SETTING_PORT } from './constants.ts';
+import {
+  FIRST_MESSAGE_WAIT_MS,
+  INBOX_SEEN_RETENTION_MS,
+  NAT_RECORD_FILE,
+  SETTING_PORT,
+  SETTING_PORT_MAPPING,
+} from './constants.ts';
 import { Contacts } from './contacts.ts';
 import { Invites } from './invites.ts';
 import { Messaging } from './messaging.ts';
@@ -42,6 +50,8 @@ export interface MessagingCoreInit {
   readonly now: () => number;
   readonly logger: Logger;
   readonly emit: (event: PvtEvent) => void;
+  /** The profile directory (the NAT mapping record lives there). */
+  readonly dataDir: string;
 }
 
 export class MessagingCore {
@@ -53,7 +63,11 @@ export class MessagingCore {
   #network: Network | undefined;
   #starting: Promise<void> | undefined;
 
+  readonly #dataDir: string;
+  #mappingForcedOff = false;
+
   constructor(init: MessagingCoreInit) {
+    this.#dataDir = init.dataDir;
     const contactsStore = createContactsStore(init.sql);
     this.#chat = createChatStore(init.sql);
     this.#contacts = new Contacts(contactsStore, this.#chat, init.sql);
@@ -101,6 +115,14 @@ export class MessagingCore {
     const ctx = this.#ctx;
     const remembered = Number(this.#chat.setting(SETTING_PORT) ?? 0);
     const port = options.port && options.port > 0 ? options.port : remembered;
+    this.#mappingForcedOff = options.portMapping === false || options.loopbackOnly === true;
+    const allowed = this.#chat.setting(SETTING_PORT_MAPPING);
+    const portMapping =
+      this.#mappingForcedOff || allowed === '0'
+        ? 'off'
+        : allowed === '1' || options.portMapping !== 'ask'
+          ? 'on'
+          : 'ask';
     this.#starting = (async () => {
       const started = performance.now();
       // Loaded on demand: libp2p costs ≈ 250 ms of start-up that short commands and the first frame skip.
@@ -110,6 +132,12 @@ export class MessagingCore {
         port,
         mdns: options.mdns !== false,
         loopbackOnly: options.loopbackOnly === true,
+        portMapping,
+        natMethods: options.natMethods,
+        natRecordFile: join(this.#dataDir, NAT_RECORD_FILE),
+        onNatChanged: () => {
+          if (this.#network) this.#ctx.emit({ type: 'network', network: this.networkStatus() });
+        },
         isContact: (peerId) => {
           const row = this.#contacts.byPeer(peerId);
           return row !== undefined && row.verification !== 'rejected';
@@ -152,8 +180,22 @@ export class MessagingCore {
 
   networkStatus(): NetworkStatus {
     const net = this.#network;
-    if (!net) return { online: false, peerId: null, addresses: [] };
-    return { online: true, peerId: net.peerId.toString(), addresses: net.listening() };
+    if (!net) return { online: false, peerId: null, addresses: [], nat: NAT_OFF };
+    return { online: true, peerId: net.peerId.toString(), addresses: net.listening(), nat: net.nat() };
+  }
+
+  /** Remembers the user's answer and applies it to the running node (unless forced off here). */
+  async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
+    if (typeof enabled !== 'boolean')
+      throw new TypeError(`"enabled" expected a boolean, got ${String(enabled)}`);
+    this.#ctx.sql.transaction('remembering the port-mapping choice', () =>
+      this.#chat.setSetting(SETTING_PORT_MAPPING, enabled ? '1' : '0'),
+    );
+    const net = this.#network;
+    if (net && !this.#mappingForcedOff) await net.setPortMapping(enabled);
+    const status = this.networkStatus();
+    this.#ctx.emit({ type: 'network', network: status });
+    return status;
   }
 
   // ── invites ──

@@ -76,6 +76,7 @@ export class Pvt implements PvtApi {
       now: init.now,
       logger: init.logger,
       emit: (event) => this.#emit(event),
+      dataDir: init.info.dataDir,
     });
   }
 
@@ -190,6 +191,11 @@ export class Pvt implements PvtApi {
 
   async network(): Promise<NetworkStatus> {
     return this.#core.networkStatus();
+  }
+
+  async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
+    this.#assertOpen();
+    return this.#core.setPortMapping(enabled);
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

@@ -75,7 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     network: {
       port,
       mdns: flags.mdns !== false,
-      portMapping: flags.portMapping !== false,
+      portMapping: flags.portMapping !== false && process.env.PVT_PORT_MAPPING !== '0',
       loopbackOnly: flags.loopback === true,
     },
     version: pkg.version,

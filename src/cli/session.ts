@@ -26,7 +26,23 @@ export interface OpenOptions {
 
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
-  return { port: ctx.network.port, mdns: ctx.network.mdns, loopbackOnly: ctx.network.loopbackOnly };
+  return networkOptions(ctx, true);
+}
+
+/**
+ * The node options from the global flags. `ask` (the TUI) waits for the user's answer about port mapping
+ * when the profile has none; other commands map unless --no-port-mapping or the profile says no.
+ * PVT_NAT_METHOD=pcp|natpmp|upnp restricts the methods (lab tests).
+ */
+export function networkOptions(ctx: CommandContext, mapping: true | 'ask'): NetworkOptions {
+  const forced = process.env.PVT_NAT_METHOD;
+  return {
+    port: ctx.network.port,
+    mdns: ctx.network.mdns,
+    loopbackOnly: ctx.network.loopbackOnly,
+    portMapping: ctx.network.portMapping ? mapping : false,
+    ...(forced ? { natMethods: [forced] } : {}),
+  };
 }
 
 /** Unlocks the profile in this process (takes the profile lock). */

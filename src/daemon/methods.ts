@@ -50,6 +50,7 @@ export const API_METHODS = {
   contactMessages: ['string', 'object?'],
   markRead: ['string'],
   network: [],
+  setPortMapping: ['boolean'],
 } as const satisfies { readonly [M in ApiMethod]: SpecFor<Parameters<PvtApi[M]>> };
 
 /** The daemon's own methods (not part of PvtApi). */

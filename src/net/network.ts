@@ -6,12 +6,15 @@
  * connection, socket and timer. The app reaches the network only through this object.
  */
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface';
-import type { Multiaddr } from '@multiformats/multiaddr';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../store/logger.ts';
 import { shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
+import type { NatMethod } from './nat/clients.ts';
+import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
+import { NAT_OFF, type NatStatus } from './nat/status.ts';
 import { startNode } from './node.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -24,6 +27,15 @@ export interface NetworkInit {
   readonly port: number;
   readonly mdns: boolean;
   readonly loopbackOnly: boolean;
+  /**
+   * Port mapping on the router: 'on' starts it with the node, 'ask' waits for setPortMapping (the user's
+   * consent), 'off' never (forced off when loopback-only).
+   */
+  readonly portMapping: 'on' | 'off' | 'ask';
+  /** Only these methods, in order (default PCP, NAT-PMP, UPnP); unknown names are ignored. */
+  readonly natMethods?: readonly string[];
+  /** Where the mapping held is recorded, so a crash's mapping is reused or deleted on the next start. */
+  readonly natRecordFile?: string;
   /** Whether a transport PeerId (string) belongs to a contact: the chat gate. */
   readonly isContact: (peerId: string) => boolean;
   readonly onChatMessage: (peerId: string, message: Uint8Array) => Promise<void>;
@@ -31,8 +43,10 @@ export interface NetworkInit {
   readonly onInviteStream: (channel: FrameChannel, peerId: PeerId, options: AbortOptions) => Promise<void>;
   readonly onOnline: (peerId: string, path: Path) => void;
   readonly onOffline: (peerId: string) => void;
-  /** The node's shareable addresses changed (after start, on interface changes). */
+  /** The node's shareable addresses changed (after start, on interface changes, a new mapping). */
   readonly onAddressesChanged: () => void;
+  /** The NAT status changed (diagnosis started or done, mapping renewed or given back). */
+  readonly onNatChanged?: (status: NatStatus) => void;
   readonly logger: Logger;
 }
 
@@ -47,7 +61,34 @@ export interface Network {
   readonly chat: ChatService;
   readonly invite: InviteService;
   readonly presence: Presence;
+  nat(): NatStatus;
+  /** Starts (true) or stops and gives back (false) the port mapping; no-op when loopback-only. */
+  setPortMapping(enabled: boolean): Promise<void>;
   stop(): Promise<void>;
+}
+
+function natStatusOf(d: NatDiagnosis): NatStatus {
+  const m = d.verdict === 'mapped' ? d.mapping : null;
+  return {
+    state: d.verdict,
+    method: m?.method ?? null,
+    external: m ? `${m.externalAddress}:${m.externalPort}` : null,
+    expiresAt: m?.expiresAt ?? null,
+    diagnosis: d,
+  };
+}
+
+/** The mapped public address as a dialable multiaddr (IPv4 or IPv6). */
+function mappedAddr(d: NatDiagnosis): Multiaddr | undefined {
+  const m = d.verdict === 'mapped' ? d.mapping : null;
+  if (!m) return undefined;
+  try {
+    return multiaddr(
+      `/${m.externalAddress.includes(':') ? 'ip6' : 'ip4'}/${m.externalAddress}/tcp/${m.externalPort}`,
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts the node and its services; ListenFailedError when no port works. */
@@ -72,12 +113,57 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOnline: init.onOnline,
     onOffline: init.onOffline,
   })(components);
+  // The mapped public address comes first: it is the one a contact elsewhere can dial.
+  let mapped: Multiaddr | undefined;
+  const ownAddrs = (max: number) =>
+    shareableAddrs(
+      mapped ? [mapped, ...libp2p.getMultiaddrs()] : libp2p.getMultiaddrs(),
+      init.loopbackOnly,
+      max,
+    );
   let lastAddrs = '';
   const onSelfUpdate = () => {
-    const now = shareableAddrs(libp2p.getMultiaddrs(), init.loopbackOnly, 16).map(String).join(' ');
+    const now = ownAddrs(16).map(String).join(' ');
     if (now === lastAddrs) return;
     lastAddrs = now;
     init.onAddressesChanged();
+  };
+  const methods = (init.natMethods ?? NAT_METHODS).filter((m): m is NatMethod =>
+    NAT_METHODS.includes(m as NatMethod),
+  );
+  let natStatus: NatStatus =
+    init.loopbackOnly || init.portMapping === 'off'
+      ? NAT_OFF
+      : { ...NAT_OFF, state: init.portMapping === 'ask' ? 'ask' : 'checking' };
+  let nat: NatService | undefined;
+  const setNat = (status: NatStatus) => {
+    natStatus = status;
+    init.onNatChanged?.(status);
+  };
+  const startNat = async () => {
+    if (nat || init.loopbackOnly) return;
+    setNat({ ...NAT_OFF, state: 'checking' });
+    nat = createNatService({
+      port,
+      portMapping: true,
+      methods,
+      recordFile: init.natRecordFile,
+      onVerdict: (d) => {
+        if (!nat) return;
+        mapped = mappedAddr(d);
+        setNat(natStatusOf(d));
+        onSelfUpdate();
+      },
+    })({ logger });
+    await nat.start();
+  };
+  const stopNat = async (status: NatStatus) => {
+    const service = nat;
+    nat = undefined;
+    mapped = undefined;
+    await service?.stop();
+    setNat(status);
+    onSelfUpdate();
   };
   let stopped = false;
   try {
@@ -89,15 +175,16 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     throw error;
   }
   libp2p.addEventListener('self:peer:update', onSelfUpdate);
-  lastAddrs = shareableAddrs(libp2p.getMultiaddrs(), init.loopbackOnly, 16).map(String).join(' ');
+  lastAddrs = ownAddrs(16).map(String).join(' ');
   logger.info('net.started', { port });
+  if (natStatus.state === 'checking') await startNat();
 
   return {
     peerId: libp2p.peerId,
     port,
     shareable(max) {
       if (stopped) return [];
-      return shareableAddrs(libp2p.getMultiaddrs(), init.loopbackOnly, max);
+      return ownAddrs(max);
     },
     listening() {
       if (stopped) return [];
@@ -106,10 +193,20 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
+    nat: () => natStatus,
+    async setPortMapping(enabled) {
+      if (stopped || init.loopbackOnly) return;
+      if (enabled) await startNat();
+      else await stopNat(NAT_OFF);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       libp2p.removeEventListener('self:peer:update', onSelfUpdate);
+      // The router mapping is given back first, while the node still answers.
+      const service = nat;
+      nat = undefined;
+      await service?.stop();
       await presence.stop();
       await invite.stop();
       await chat.stop();

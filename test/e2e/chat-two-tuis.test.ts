@@ -70,8 +70,8 @@ describe.skipIf(!hasTmux)('two pvt chat TUIs in tmux', () => {
     const b = startChat(bob);
     await a.waitFor('Alice · ', 20_000);
     await b.waitFor('Bob · ', 20_000);
-    await a.waitFor('online · no contacts yet');
-    await b.waitFor('online · no contacts yet');
+    await a.waitFor('no contacts yet');
+    await b.waitFor('no contacts yet');
 
     // Alice invites: the QR code on her screen must scan to the invite's upper-case form.
     a.typeLine('/invite');

@@ -19,7 +19,7 @@ afterAll(() => {
 });
 
 function startChat(extraEnv: Record<string, string> = {}): TmuxSession {
-  const s = new TmuxSession(`${process.execPath} ${PVT_BIN} chat`, {
+  const s = new TmuxSession(`${process.execPath} ${PVT_BIN} chat --loopback --no-mdns`, {
     width: 100,
     height: 30,
     env: { PVT_HOME: home.dir, TERM: 'xterm-256color', ...extraEnv },

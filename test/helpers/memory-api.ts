@@ -23,6 +23,7 @@ import type {
   PvtEvent,
 } from '../../src/app/api.ts';
 import { SELF_CONVERSATION } from '../../src/app/api.ts';
+import { NAT_OFF } from '../../src/net/nat/status.ts';
 
 export class WrongPassphraseError extends Error {
   readonly code = 'WrongPassphrase';
@@ -260,7 +261,17 @@ export class MemoryPvt implements PvtApi {
   }
 
   async network(): Promise<NetworkStatus> {
-    return { online: false, peerId: null, addresses: [] };
+    return { online: false, peerId: null, addresses: [], nat: NAT_OFF };
+  }
+
+  /** Every setPortMapping answer, in order. */
+  readonly portMappingChoices: boolean[] = [];
+
+  async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
+    this.portMappingChoices.push(enabled);
+    const status = await this.network();
+    this.emit({ type: 'network', network: status });
+    return status;
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

@@ -41,7 +41,9 @@ async function mdnsWorks(): Promise<boolean> {
 describe('node', () => {
   it('listens on IPv4 and IPv6 on one port, and close leaves no socket behind', async () => {
     const base = sockets();
-    const p = await createPeer('Solo', { network: { loopbackOnly: false, mdns: false } as never });
+    const p = await createPeer('Solo', {
+      network: { loopbackOnly: false, mdns: false, portMapping: false } as never,
+    });
     const { addresses } = await p.api.network();
     const ports = new Set(addresses.map((a) => a.split('/')[4]));
     expect(ports.size).toBe(1);
@@ -55,7 +57,7 @@ describe('node', () => {
 
   it('finds contacts through mDNS when every stored address is stale', async (ctx) => {
     if (!(await mdnsWorks())) ctx.skip('mDNS multicast does not work on this host');
-    const lan = { loopbackOnly: false, mdns: true } as never;
+    const lan = { loopbackOnly: false, mdns: true, portMapping: false } as never;
     const alice = await createPeer('Alice', { network: lan });
     const bob = await createPeer('Bob', { network: lan });
     peers.push(alice, bob);
@@ -84,6 +86,6 @@ async function reopenOn(p: Peer, port: number) {
   const { createLauncher } = await import('../../src/app/launcher.ts');
   return createLauncher({ dataDir: p.dataDir, profile: 'default', logLevel: 'debug' }).open({
     passphrase: 'test passphrase',
-    network: { loopbackOnly: false, mdns: true, port },
+    network: { loopbackOnly: false, mdns: true, port, portMapping: false },
   });
 }

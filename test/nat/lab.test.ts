@@ -42,7 +42,8 @@ function pvtNat(node: string, env: Record<string, string>, extra: string[] = [])
   return JSON.parse(out) as Report;
 }
 
-const ENV = { NATLAB_PREFIX: 'pvtnat-' };
+// PVT_PORT_MAPPING=1 undoes the suite-wide 0 (vitest.config.ts): inside the lab, mapping is the point.
+const ENV = { NATLAB_PREFIX: 'pvtnat-', PVT_PORT_MAPPING: '1' };
 const skip = skipReason(ENV);
 if (skip) console.log(`test/nat/lab.test.ts skipped: ${skip}`);
 
@@ -150,7 +151,7 @@ describe.skipIf(skip !== null)('pvt nat in the natlab', () => {
   });
 });
 
-const CG = { NATLAB_PREFIX: 'pvtnatcg-', CGNAT: '1' };
+const CG = { NATLAB_PREFIX: 'pvtnatcg-', CGNAT: '1', PVT_PORT_MAPPING: '1' };
 const skipCg = skip ?? skipReason(CG);
 
 describe.skipIf(skipCg !== null)('pvt nat behind a carrier-grade NAT', () => {
@@ -168,7 +169,7 @@ describe.skipIf(skipCg !== null)('pvt nat behind a carrier-grade NAT', () => {
   });
 });
 
-const V1 = { NATLAB_PREFIX: 'pvtnatv1-', IGD_V1: '1' };
+const V1 = { NATLAB_PREFIX: 'pvtnatv1-', IGD_V1: '1', PVT_PORT_MAPPING: '1' };
 const skipV1 = skip ?? skipReason(V1);
 
 describe.skipIf(skipV1 !== null)('pvt nat with an IGDv1 gateway', () => {

@@ -23,6 +23,7 @@ import type {
   Verification,
 } from '../../src/app/api.ts';
 import { SELF_CONVERSATION } from '../../src/app/api.ts';
+import { NAT_OFF } from '../../src/net/nat/status.ts';
 import { MemoryPvt } from '../helpers/memory-api.ts';
 
 export class CodedError extends Error {
@@ -67,6 +68,7 @@ export class ContactsPvt extends MemoryPvt {
     online: true,
     peerId: '12D3KooWTest',
     addresses: ['/ip4/127.0.0.1/tcp/4001'],
+    nat: NAT_OFF,
   };
   readonly #contacts: ContactView[] = [];
   readonly #unread = new Map<string, number>();
@@ -222,6 +224,15 @@ export class ContactsPvt extends MemoryPvt {
 
   override async network(): Promise<NetworkStatus> {
     return this.networkStatus;
+  }
+
+  /** Records the answer (as MemoryPvt does) and reflects it in the NAT status: 'checking' or 'off'. */
+  override async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
+    this.networkStatus = {
+      ...this.networkStatus,
+      nat: enabled ? { ...NAT_OFF, state: 'checking' } : NAT_OFF,
+    };
+    return super.setPortMapping(enabled);
   }
 }
 

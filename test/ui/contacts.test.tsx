@@ -5,6 +5,7 @@
  * status line, the bell for a contact's message, and runTui handing the network options to the launcher.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { NAT_OFF } from '../../src/net/nat/status.ts';
 import { runTui } from '../../src/ui/run-tui.tsx';
 import { type ContactSeed, ContactsPvt, contactsLauncher } from './contacts-api.ts';
 import { renderApp, sleep, stripAnsi, TestStdin, TestStdout, type Tui } from './harness.tsx';
@@ -47,17 +48,17 @@ describe('contacts pane', () => {
     expect(row(s, 'Grace')).toMatch(/^ {2}✓ Grace +2 LAN +$/);
     expect(row(s, 'Bob')).toMatch(/^ {2}\? Bob +offline +$/);
     expect(row(s, 'Mallory')).toMatch(/^ {2}✗ Mallory +direct +$/);
-    expect(s).toContain('online · 3 contacts · 2 connected');
+    expect(s).toContain('3 contacts, 2 connected · port mapping off');
 
     api.setPath('Bob', 'direct');
     api.setPath('Grace', 'offline');
     const after = await tui.waitFor((x) => /Bob +direct/.test(row(x, 'Bob')));
     expect(row(after, 'Grace')).toMatch(/Grace +2 offline/);
-    expect(after).toContain('online · 3 contacts · 2 connected');
+    expect(after).toContain('3 contacts, 2 connected · port mapping off');
     api.setPath('Mallory', 'offline');
-    await tui.waitFor('online · 3 contacts · 1 connected');
+    await tui.waitFor('3 contacts, 1 connected');
 
-    api.setNetwork({ online: false, peerId: null, addresses: [] });
+    api.setNetwork({ online: false, peerId: null, addresses: [], nat: NAT_OFF });
     await tui.waitFor('3KQ7-9XWA · offline');
   });
 
@@ -80,7 +81,7 @@ describe('contacts pane', () => {
 
   test('with no contacts the status line says how to add one', async () => {
     tui = await open(new ContactsPvt());
-    await tui.waitFor('online · no contacts yet (/invite)');
+    await tui.waitFor('no contacts yet (/invite) · port mapping off');
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * `pvt chat` (and plain `pvt`): opens the TUI over the profile launcher with the network running (the
- * global --port, --no-mdns, --loopback flags apply), or attached to the profile's running daemon (no
- * unlock prompt, the daemon's network; quitting leaves the daemon running).
+ * global --port, --no-mdns, --loopback, --no-port-mapping flags apply; the first time, the TUI asks
+ * whether pvt may open a port on the router), or attached to the profile's running daemon (no unlock
+ * prompt, the daemon's network; quitting leaves the daemon running).
  */
 import { attachedLauncher } from '../../daemon/attach.ts';
 import { connectDaemon } from '../../daemon/client.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { readPassphraseFile } from '../passphrase.ts';
-import { launcherFor } from '../session.ts';
+import { launcherFor, networkOptions } from '../session.ts';
 
 export const chatCommand: CommandSpec = {
   name: 'chat',
@@ -27,15 +28,7 @@ export const chatCommand: CommandSpec = {
     const daemon = await connectDaemon({ profileDir: launcher.dataDir });
     const options = {
       launcher: daemon ? attachedLauncher(launcher, daemon) : launcher,
-      ...(daemon
-        ? {}
-        : {
-            network: {
-              port: ctx.network.port,
-              mdns: ctx.network.mdns,
-              loopbackOnly: ctx.network.loopbackOnly,
-            },
-          }),
+      ...(daemon ? {} : { network: networkOptions(ctx, 'ask') }),
       color: ctx.color,
       bell: flags.bell !== false,
       ...(ctx.passphraseFile ? { initialPassphrase: readPassphraseFile(ctx.passphraseFile) } : {}),

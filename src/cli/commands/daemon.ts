@@ -59,6 +59,7 @@ async function detach(ctx: CommandContext): Promise<number> {
     String(ctx.network.port),
     ctx.network.mdns ? '--mdns' : '--no-mdns',
     ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
+    ...(ctx.network.portMapping ? [] : ['--no-port-mapping']),
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
   const ready = await spawnDetachedDaemon({

@@ -2,7 +2,8 @@
  * `pvt nat [--json] [--port N]`: diagnoses NAT traversal once for the profile's TCP port — default
  * gateway, local addresses, each port-mapping method tried (PCP, NAT-PMP, UPnP) with its result and
  * time, the mapping obtained and the verdict — then deletes the mapping it made before exiting. The
- * port is --port, else the running daemon's. A hidden `--nat-method pcp|natpmp|upnp` (or env
+ * port is --port, else the running daemon's; when that daemon maps its port itself, its own diagnosis
+ * is reported instead (a second mapping would replace the daemon's and then delete it). A hidden `--nat-method pcp|natpmp|upnp` (or env
  * PVT_NAT_METHOD) forces one method, and PVT_NAT_HOLD_MS keeps the mapping that long before deleting it
  * (lab tests).
  */
@@ -15,20 +16,37 @@ import { launcherFor } from '../session.ts';
 
 export interface NatReport extends NatDiagnosis {
   readonly portMapping: boolean;
-  /** Whether the mapping made for the diagnosis was deleted again. */
+  /** Whether the mapping made for the diagnosis was deleted again (null: none made, or the daemon's). */
   readonly deleted: boolean | null;
+  /** 'daemon': the running daemon's own diagnosis and mapping (left in place); 'probe': made here. */
+  readonly source: 'daemon' | 'probe';
 }
 
-async function daemonPort(ctx: Parameters<CommandSpec['run']>[0]): Promise<number | undefined> {
+/** How long `pvt nat` waits for a daemon that is still checking. */
+const DAEMON_VERDICT_WAIT_MS = 15_000;
+
+/**
+ * The running daemon's port and, when it maps ports itself, its diagnosis (waiting while it is still
+ * checking): a second mapping of the same port from here would replace the daemon's (PCP) and then
+ * delete it.
+ */
+async function fromDaemon(
+  ctx: Parameters<CommandSpec['run']>[0],
+): Promise<{ port: number | undefined; diagnosis: NatDiagnosis | null } | undefined> {
   const conn = await openDaemonConnection({ profileDir: launcherFor(ctx).dataDir });
   if (!conn) return undefined;
   try {
-    const net = await apiOverConnection(conn).network();
-    for (const a of net.addresses) {
-      const m = /\/tcp\/(\d+)/.exec(a);
-      if (m?.[1]) return Number(m[1]);
+    const api = apiOverConnection(conn);
+    let net = await api.network();
+    const tcp = net.addresses.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p !== undefined);
+    const port = tcp === undefined ? undefined : Number(tcp);
+    if (ctx.network.port > 0 && ctx.network.port !== port) return { port, diagnosis: null };
+    const deadline = Date.now() + DAEMON_VERDICT_WAIT_MS;
+    while (net.nat.state === 'checking' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      net = await api.network();
     }
-    return undefined;
+    return { port, diagnosis: net.nat.state === 'off' || net.nat.state === 'ask' ? null : net.nat.diagnosis };
   } finally {
     conn.close();
   }
@@ -50,6 +68,7 @@ function render(r: NatReport): string {
       `mapping:   ${m.externalAddress}:${m.externalPort} -> ${m.internalAddress}:${m.internalPort} via ${m.method}, ${m.lifetimeS} s${r.deleted ? ' (deleted again)' : ''}`,
     );
   }
+  if (r.source === 'daemon') lines.push('source:    the running daemon (its mapping stays)');
   lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
   return lines.join('\n');
 }
@@ -61,7 +80,8 @@ export const natCommand: CommandSpec = {
   details:
     'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s), ' +
     'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, unreachable), ' +
-    'and deletes the mapping it made before exiting.',
+    'and deletes the mapping it made before exiting. When the profile’s daemon runs and maps its port itself, ' +
+    'its diagnosis and mapping are shown instead (and left in place).',
   flags: { natMethod: { type: 'string' } },
   flagHelp: [],
   async run(ctx, input, flags) {
@@ -70,7 +90,13 @@ export const natCommand: CommandSpec = {
     if (forced !== undefined && !NAT_METHODS.includes(forced as NatMethod)) {
       throw new UsageError(`--nat-method expects ${NAT_METHODS.join(', ')}`);
     }
-    const port = ctx.network.port > 0 ? ctx.network.port : await daemonPort(ctx);
+    const daemon = await fromDaemon(ctx);
+    if (daemon?.diagnosis) {
+      const report: NatReport = { ...daemon.diagnosis, portMapping: true, deleted: null, source: 'daemon' };
+      ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
+      return 0;
+    }
+    const port = ctx.network.port > 0 ? ctx.network.port : daemon?.port;
     if (port === undefined) throw new UsageError('give --port N (or start the daemon: its port is used)');
     const portMapping = ctx.network.portMapping;
     const d = await diagnoseNat({
@@ -87,7 +113,7 @@ export const natCommand: CommandSpec = {
       await new Promise((resolve) => setTimeout(resolve, Math.min(holdMs, 30_000)));
     }
     const deleted = d.mapping ? await deleteMapping(d.mapping) : null;
-    const report: NatReport = { ...d, portMapping, deleted };
+    const report: NatReport = { ...d, portMapping, deleted, source: 'probe' };
     ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
     return 0;
   },

@@ -4,6 +4,7 @@
  * adds its own, or fields to its own, without changing the others.
  */
 import type { ContactView, KeyProtection, NetworkStatus, ProfileInfo } from '../../app/api.ts';
+import { natSummary } from '../../app/nat-summary.ts';
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
 import { daemonPaths } from '../../daemon/files.ts';
 import { CONTROL_METHODS, type DaemonStatus } from '../../daemon/methods.ts';
@@ -61,6 +62,7 @@ function render(r: StatusReport): string {
     `daemon:      ${daemon}`,
     `network:     ${r.network.summary}`,
     ...r.network.addresses.map((a) => `             ${a}`),
+    ...(r.network.online ? [`nat:         ${natSummary(r.network.nat, Date.now())}`] : []),
     `contacts:    ${r.contacts.total} (${r.contacts.verified} verified, ${r.contacts.online} connected now)`,
     '',
   ].join('\n');

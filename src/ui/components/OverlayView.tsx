@@ -1,6 +1,6 @@
 /**
  * Picks the panel component for what the overlay state shows (help, invite, join, SAS prompt, safety
- * number, contacts, remove question, notice). Presentational: everything comes in through props.
+ * number, contacts, remove question, port-mapping question, notice). Presentational: everything comes in through props.
  */
 import type { ContactView } from '../../app/api.ts';
 import { sanitizeLine } from '../format/text.ts';
@@ -65,6 +65,20 @@ export function OverlayView(props: OverlayViewProps) {
         />
       );
     }
+    case 'port-mapping':
+      return (
+        <MessagePanel
+          title="Open a port on your router?"
+          lines={[
+            'So that contacts can reach you directly, pvt can ask your router to forward one TCP port to this computer (PCP, NAT-PMP or UPnP). It is given back when pvt stops. Without it, you can still reach contacts who can be reached.',
+            'Your answer is remembered for this profile; pvt --no-port-mapping overrides it for one run.',
+          ]}
+          tone="question"
+          keys="[y] allow · [n] don’t"
+          hint="Esc asks again next time"
+          width={width}
+        />
+      );
     case 'notice':
       return (
         <MessagePanel

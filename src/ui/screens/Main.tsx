@@ -18,6 +18,7 @@ import { MessageList } from '../components/MessageList.tsx';
 import { OverlayView } from '../components/OverlayView.tsx';
 import { StatusBar } from '../components/StatusBar.tsx';
 import { TooSmall } from '../components/TooSmall.tsx';
+import { describeError } from '../errors.ts';
 import { sanitizeLine } from '../format/text.ts';
 import { useArmed } from '../hooks/useArmed.ts';
 import { useBell } from '../hooks/useBell.ts';
@@ -185,6 +186,26 @@ export function Main(props: MainProps) {
     if (chat.fatal) onFatal(chat.fatal);
   }, [chat.fatal, onFatal]);
 
+  // The first time the node would map a port on the router, ask (once per start until answered).
+  const askedMapping = useRef(false);
+  const natState = chat.network?.nat.state;
+  useEffect(() => {
+    if (natState !== 'ask' || askedMapping.current || overlays.panel !== null) return;
+    askedMapping.current = true;
+    dispatchOverlay({ type: 'open', panel: { kind: 'port-mapping' } });
+  }, [natState, overlays.panel]);
+  const answerPortMapping = (allow: boolean): void => {
+    dispatchOverlay({ type: 'close-if', kind: 'port-mapping' });
+    api.setPortMapping(allow).then(
+      () =>
+        dispatch({
+          type: 'notice',
+          message: allow ? 'port mapping allowed: asking the router…' : 'port mapping off for this profile',
+        }),
+      (error: unknown) => dispatch({ type: 'error', message: describeError(error) }),
+    );
+  };
+
   const onOverlayKey = (shown: Visible, input: string, commands: readonly Command[]): void => {
     const intent = overlayIntent(shown, input, commands, armed);
     switch (intent.type) {
@@ -208,6 +229,9 @@ export function Main(props: MainProps) {
         return;
       case 'remove':
         if (shown.kind === 'confirm-remove') actions.remove(shown.name);
+        return;
+      case 'port-mapping':
+        answerPortMapping(intent.allow);
         return;
       case 'cancel-join':
         actions.cancelJoin();
@@ -287,7 +311,7 @@ export function Main(props: MainProps) {
       <Divider columns={columns} contactsWidth={contactsWidth} junction={visible ? 'none' : 'up'} />
       <StatusBar
         profile={chat.profile}
-        status={statusText(chat)}
+        status={statusText(chat, Date.now())}
         error={chat.error}
         notice={chat.notice}
         width={columns - 1}

@@ -16,6 +16,7 @@ import type {
   PvtEvent,
 } from '../../app/api.ts';
 import { SELF_CONVERSATION } from '../../app/api.ts';
+import { natSummary } from '../../app/nat-summary.ts';
 
 export interface ChatState {
   readonly profile: ProfileInfo | null;
@@ -229,15 +230,19 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
   }
 }
 
-/** The status bar's middle part: the core's own status line, else the network and contacts in short. */
-export function statusText(state: ChatState): string {
+/**
+ * The status bar's middle part: the core's own status line, else 'offline' or the contacts in short,
+ * then the NAT status ("PCP 198.51.100.7:41873 · 59 min", "behind CGNAT · outgoing only").
+ */
+export function statusText(state: ChatState, now: number): string {
   if (state.status) return state.status;
   if (state.network === null) return 'connecting…';
   if (!state.network.online) return 'offline';
   const n = state.contacts.length;
-  if (n === 0) return 'online · no contacts yet (/invite)';
+  const nat = natSummary(state.network.nat, now);
+  if (n === 0) return `no contacts yet (/invite) · ${nat}`;
   const connected = state.contacts.filter((c) => c.path !== 'offline').length;
-  return `online · ${n} contact${n === 1 ? '' : 's'} · ${connected} connected`;
+  return `${n} contact${n === 1 ? '' : 's'}, ${connected} connected · ${nat}`;
 }
 
 /** The contact whose conversation is `id`, if it is one. */

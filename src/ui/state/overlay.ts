@@ -1,6 +1,7 @@
 /**
  * The panels that take the place of the composer on the main screen — help, invite (QR + code), join
- * progress, SAS comparison prompts, safety number, contact list, remove confirmation, notices — as a
+ * progress, SAS comparison prompts, safety number, contact list, remove confirmation, the port-mapping
+ * question, notices — as a
  * reducer, and what a key means in each of them. SAS prompts queue up (one per new contact, never twice
  * for the same contact) and come before any other panel: the person on the other side is waiting.
  * Pure; knows nothing about Ink or the PvtApi.
@@ -22,6 +23,8 @@ export type Panel =
   | { readonly kind: 'safety'; readonly contact: ContactView; readonly number: string }
   | { readonly kind: 'contacts' }
   | { readonly kind: 'confirm-remove'; readonly name: string }
+  /** Asked once per profile: may pvt open a port on the router (PCP, NAT-PMP, UPnP)? */
+  | { readonly kind: 'port-mapping' }
   | {
       readonly kind: 'notice';
       readonly title: string;
@@ -121,6 +124,7 @@ export type OverlayIntent =
   | { readonly type: 'sas'; readonly decision: 'confirm' | 'reject' | 'later' }
   | { readonly type: 'verify'; readonly decision: 'confirm' | 'reject' }
   | { readonly type: 'remove' }
+  | { readonly type: 'port-mapping'; readonly allow: boolean }
   | { readonly type: 'cancel-join' };
 
 /**
@@ -166,6 +170,11 @@ export function overlayIntent(
       if (letter === 'y') return { type: 'remove' };
       if (isEscape || isEnter || letter === 'n') return { type: 'close' };
       return { type: 'none' };
+    case 'port-mapping':
+      if (letter === 'y') return { type: 'port-mapping', allow: true };
+      if (letter === 'n') return { type: 'port-mapping', allow: false };
+      // Esc: not now; asked again at the next start.
+      return isEscape ? { type: 'close' } : { type: 'none' };
     case 'invite':
     case 'invite-creating':
       return isEscape || isEnter ? { type: 'close' } : { type: 'none' };

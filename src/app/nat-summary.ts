@@ -1,0 +1,37 @@
+/**
+ * The short, human form of a NAT status, shared by the TUI status bar and `pvt status`:
+ * "PCP 198.51.100.7:41873 · 59 min" (mapped: method, public address, minutes left), "behind CGNAT ·
+ * outgoing only", "checking NAT…".
+ * Pure: the current time is a parameter. Knows the NatStatus shape, nothing about how it was found.
+ */
+import type { NatStatus } from './api.ts';
+
+const METHOD_NAMES: Readonly<Record<string, string>> = { pcp: 'PCP', natpmp: 'NAT-PMP', upnp: 'UPnP' };
+
+/** Minutes left until `expiresAt`, at least 0. */
+function minutesLeft(expiresAt: number, now: number): number {
+  return Math.max(0, Math.floor((expiresAt - now) / 60_000));
+}
+
+export function natSummary(nat: NatStatus, now: number): string {
+  switch (nat.state) {
+    case 'off':
+      return 'port mapping off';
+    case 'ask':
+      return 'port mapping not yet allowed';
+    case 'checking':
+      return 'checking NAT…';
+    case 'public':
+      return 'public address';
+    case 'mapped': {
+      const parts = [
+        `${nat.method ? (METHOD_NAMES[nat.method] ?? nat.method) : 'mapped'} ${nat.external ?? ''}`.trim(),
+      ];
+      if (nat.expiresAt !== null) parts.push(`${minutesLeft(nat.expiresAt, now)} min`);
+      return parts.join(' · ');
+    }
+    default:
+      // Contacts cannot dial us; we still dial them (and they us once we have told them a new address).
+      return `${nat.state} · outgoing only`;
+  }
+}

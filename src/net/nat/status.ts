@@ -1,0 +1,41 @@
+/**
+ * The NAT status a running node reports to the app and the UI: whether port mapping is off, waiting for
+ * the user's consent, under way, or what it concluded, with the mapping held. Types and the "off" value only.
+ */
+
+import type { NatDiagnosis } from './service.ts';
+
+/** What the NAT diagnosis concluded (docs/nat.md). */
+export type NatVerdictName =
+  | 'public'
+  | 'mapped'
+  | 'behind CGNAT'
+  | 'double NAT'
+  | 'symmetric NAT'
+  | 'unreachable';
+
+export interface NatStatus {
+  /**
+   * 'off': no port mapping (--no-port-mapping, the profile setting, loopback-only, or no network);
+   * 'ask': the TUI is to ask once whether pvt may open a port on the router (`setPortMapping`);
+   * 'checking': the diagnosis is under way; otherwise the verdict.
+   */
+  readonly state: 'off' | 'ask' | 'checking' | NatVerdictName;
+  /** The method that holds the mapping ('pcp', 'natpmp', 'upnp'), when one is held. */
+  readonly method: string | null;
+  /** The public address:port contacts can dial, when a mapping is held. */
+  readonly external: string | null;
+  /** Epoch ms when the held mapping lapses unless renewed (it is renewed at half its lifetime). */
+  readonly expiresAt: number | null;
+  /** The latest complete diagnosis (methods tried, gateway, addresses), once there is one. */
+  readonly diagnosis: NatDiagnosis | null;
+}
+
+/** No port mapping (and no verdict). */
+export const NAT_OFF: NatStatus = {
+  state: 'off',
+  method: null,
+  external: null,
+  expiresAt: null,
+  diagnosis: null,
+};
