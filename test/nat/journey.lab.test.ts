@@ -1,0 +1,252 @@
+/**
+ * Running pvt nodes in the natlab, as people would use them: daemons inside the lab's hosts, driven by
+ * the CLI over their Unix sockets. home1 (behind gw1 with miniupnpd) maps its port and is reached
+ * through it by home2 (behind gw2, no port mapping, dials out only): invite → join → chat both ways;
+ * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
+ * leaves a mapping that the next start reuses (never two). v6a ↔ v6b chat directly over IPv6;
+ * home1 ↔ home1b on one LAN show the LAN badge. Skips with the reason when the lab cannot run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PVT_BIN, runPvt, type TempHome, tempHome } from '../helpers/cli.ts';
+import { natlab, natlabSkipReason } from './natlab.ts';
+
+// PVT_PORT_MAPPING=1 undoes the suite-wide 0 (vitest.config.ts): inside the lab, mapping is the point.
+const ENV = { NATLAB_PREFIX: 'pvtjour-', PVT_PORT_MAPPING: '1' };
+const skip = natlabSkipReason(ENV);
+if (skip) console.log(`test/nat/journey.lab.test.ts skipped: ${skip}`);
+
+interface Daemon {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+interface Peer {
+  readonly name: string;
+  readonly node: string;
+  readonly home: TempHome;
+  readonly port: number;
+  readonly flags: readonly string[];
+  daemon?: Daemon;
+}
+
+interface Nat {
+  state: string;
+  method: string | null;
+  external: string | null;
+}
+
+interface Message {
+  direction: 'in' | 'out';
+  body: string;
+  state: string;
+}
+
+const peers: Peer[] = [];
+
+function peer(name: string, node: string, port: number, flags: readonly string[] = ['--no-mdns']): Peer {
+  const p: Peer = { name, node, home: tempHome(), port, flags };
+  peers.push(p);
+  return p;
+}
+
+async function pvt(p: Peer, args: readonly string[]): Promise<string> {
+  const r = await runPvt(args, { env: p.home.env });
+  if (r.code !== 0) throw new Error(`pvt ${args.join(' ')} (${p.name}) exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const json = async <T>(p: Peer, args: readonly string[]): Promise<T> =>
+  JSON.parse(await pvt(p, [...args, '--json'])) as T;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** `pvt daemon` inside the lab host; resolves once it serves. */
+function startDaemon(p: Peer): Promise<Daemon> {
+  const child = spawn(
+    natlab.path,
+    ['exec', p.node, process.execPath, PVT_BIN, 'daemon', '--port', String(p.port), ...p.flags],
+    { env: { ...process.env, ...ENV, ...p.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const d: Daemon = { child, exited, stderr: () => stderr };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${p.name}'s daemon did not start: ${stderr}`)), 20_000);
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      if (stderr.includes('pvt daemon: serving')) {
+        clearTimeout(timer);
+        p.daemon = d;
+        resolve(d);
+      }
+    });
+    child.stdout?.resume();
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${p.name}'s daemon exited (${code}) before serving: ${stderr}`));
+    });
+  });
+}
+
+async function stopDaemon(p: Peer, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  const d = p.daemon;
+  if (!d) return null;
+  p.daemon = undefined;
+  d.child.kill(signal);
+  return d.exited;
+}
+
+/** The daemon's NAT status once it is no longer checking. */
+const natOf = (p: Peer): Promise<Nat> =>
+  until(`${p.name}'s NAT verdict`, async () => {
+    const s = await json<{ network: { nat: Nat } }>(p, ['status']);
+    return s.network.nat.state === 'checking' ? undefined : s.network.nat;
+  });
+
+/** Invite on `a`, join from `b` (both daemons running), confirm both sides. */
+async function pair(a: Peer, b: Peer): Promise<void> {
+  const { code } = await json<{ code: string }>(a, ['invite']);
+  const joined = await json<{ contact: { name: string }; sas: string }>(b, ['join', code]);
+  expect(joined.contact.name).toBe(a.name);
+  await until(`${a.name} sees ${b.name}`, async () =>
+    (await json<{ name: string }[]>(a, ['contacts'])).some((c) => c.name === b.name) ? true : undefined,
+  );
+  await pvt(a, ['verify', b.name, '--confirm']);
+  await pvt(b, ['verify', a.name, '--confirm']);
+}
+
+/** Sends `text` from `from` to `to` and waits until it is delivered and in `to`'s log. */
+async function deliver(from: Peer, to: Peer, text: string, timeoutMs = 20_000): Promise<void> {
+  await pvt(from, ['send', to.name, text]);
+  await until(
+    `"${text}" delivered to ${to.name}`,
+    async () => {
+      const out = await json<Message[]>(from, ['log', to.name]);
+      const sent = out.find((m) => m.direction === 'out' && m.body === text);
+      if (sent?.state !== 'delivered') return undefined;
+      const inbox = await json<Message[]>(to, ['log', from.name]);
+      return inbox.some((m) => m.direction === 'in' && m.body === text) ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** miniupnpd's list lines that mention a port. */
+const mappingsFor = (port: number): string[] =>
+  natlab
+    .run(['mappings'], ENV)
+    .split('\n')
+    .filter((l) => l.includes(String(port)));
+
+describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
+  let lab: Record<string, string> = {};
+  beforeAll(() => {
+    natlab.run(['up'], ENV);
+    lab = natlab.status(ENV);
+  });
+  afterAll(async () => {
+    for (const p of peers) await stopDaemon(p, 'SIGKILL');
+    natlab.run(['down'], ENV);
+    for (const p of peers) p.home.cleanup();
+  });
+
+  test('home1 maps its port; home2 joins through it; chat both ways; restart; SIGTERM gives it back', async () => {
+    const alice = peer('Alice', 'home1', 40_301);
+    const bob = peer('Bob', 'home2', 40_302);
+    await pvt(alice, ['init', '--name', 'Alice']);
+    await pvt(bob, ['init', '--name', 'Bob']);
+    await startDaemon(alice);
+    await startDaemon(bob);
+
+    const nat = await natOf(alice);
+    expect(nat).toMatchObject({ state: 'mapped', method: 'pcp' });
+    expect(nat.external).toBe(`${lab.NATLAB_GW1_PUBLIC_IP}:${alice.port}`);
+    expect(mappingsFor(alice.port).length).toBeGreaterThan(0);
+    expect((await natOf(bob)).state).toBe('unreachable');
+    expect(await pvt(alice, ['status'])).toContain(`nat:         PCP ${nat.external} ·`);
+
+    // home2 can reach home1 only through gw1's mapping: the invite must carry the mapped address.
+    await pair(alice, bob);
+    await deliver(alice, bob, 'hello Bob, through the mapping');
+    await deliver(bob, alice, 'hi Alice, from behind gw2');
+
+    // SIGTERM: the daemon gives the mapping back before it exits.
+    expect(await stopDaemon(alice)).toBe(0);
+    expect(mappingsFor(alice.port)).toEqual([]);
+    await stopDaemon(bob);
+
+    // Both restart and find each other again from the stored addresses (bob dials alice's mapping).
+    await startDaemon(alice);
+    await startDaemon(bob);
+    expect((await natOf(alice)).external).toBe(nat.external);
+    await deliver(bob, alice, 'back again');
+    await deliver(alice, bob, 'welcome back', 30_000);
+    expect(await stopDaemon(alice)).toBe(0);
+    expect(mappingsFor(alice.port)).toEqual([]);
+  }, 180_000);
+
+  test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
+    const carol = peer('Carol', 'home1', 40_303);
+    await pvt(carol, ['init', '--name', 'Carol']);
+    await startDaemon(carol);
+    const first = await natOf(carol);
+    expect(first.state).toBe('mapped');
+    const before = mappingsFor(carol.port);
+    expect(before.length).toBeGreaterThan(0);
+
+    expect(await stopDaemon(carol, 'SIGKILL')).toBeNull();
+    // Killed: nothing gave the mapping back.
+    expect(mappingsFor(carol.port)).toEqual(before);
+
+    await startDaemon(carol);
+    const second = await natOf(carol);
+    expect(second).toMatchObject({ state: 'mapped', external: first.external });
+    expect(mappingsFor(carol.port).length).toBe(before.length);
+    expect(await stopDaemon(carol)).toBe(0);
+    expect(mappingsFor(carol.port)).toEqual([]);
+  }, 120_000);
+
+  test('v6a ↔ v6b: public IPv6 addresses, chat directly', async () => {
+    const dave = peer('Dave', 'v6a', 40_304);
+    const erin = peer('Erin', 'v6b', 40_305);
+    await pvt(dave, ['init', '--name', 'Dave']);
+    await pvt(erin, ['init', '--name', 'Erin']);
+    await startDaemon(dave);
+    await startDaemon(erin);
+    expect((await natOf(dave)).state).toBe('public');
+    await pair(dave, erin);
+    await deliver(dave, erin, 'over IPv6');
+    await deliver(erin, dave, 'and back');
+    const contacts = await json<{ name: string; path: string }[]>(dave, ['contacts']);
+    expect(contacts.find((c) => c.name === 'Erin')?.path).toBe('direct');
+  }, 120_000);
+
+  test('home1 ↔ home1b on one LAN (mDNS on): the LAN badge', async () => {
+    const fay = peer('Fay', 'home1', 40_306, []);
+    const gus = peer('Gus', 'home1b', 40_307, ['--no-port-mapping']);
+    await pvt(fay, ['init', '--name', 'Fay']);
+    await pvt(gus, ['init', '--name', 'Gus']);
+    await startDaemon(fay);
+    await startDaemon(gus);
+    await pair(fay, gus);
+    await deliver(gus, fay, 'next door');
+    const contacts = await json<{ name: string; path: string }[]>(gus, ['contacts']);
+    expect(contacts.find((c) => c.name === 'Fay')?.path).toBe('lan');
+    expect((await natOf(gus)).state).toBe('off');
+  }, 120_000);
+});
