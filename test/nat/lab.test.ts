@@ -1,6 +1,7 @@
 /**
  * `pvt nat --json` in the natlab (../shared/natlab beside the checkout): PCP chosen when everything is
- * available and its mapping visible in miniupnpd's list then gone; each method forced in turn maps;
+ * available and its mapping visible in miniupnpd's list then gone; each method forced in turn maps; the
+ * order falls through to NAT-PMP and UPnP when gw1 refuses PCP / UDP 5351; --no-port-mapping tries none;
  * home2 (no mapping service) is `unreachable` within seconds; CGNAT=1 gives `behind CGNAT`. Skips with
  * the reason when the lab cannot run here (not root, packages missing). Each lab is torn down in afterAll.
  */
@@ -95,6 +96,39 @@ describe.skipIf(skip !== null)('pvt nat in the natlab', () => {
       expect(natlab(['mappings'], ENV)).not.toContain(String(PORT));
     });
   }
+
+  test('order: PCP refused → NAT-PMP; PCP and NAT-PMP refused → UPnP; --no-port-mapping → none', () => {
+    // gw1 answers PCP (version 2) and then all of UDP 5351 with ICMP port unreachable, as a router
+    // without those services would; the table is removed afterwards.
+    const gw = (...args: string[]) => natlab(['exec', 'gw1', 'nft', ...args], ENV);
+    gw('add', 'table', 'inet', 'pvttest');
+    try {
+      gw('add', 'chain', 'inet', 'pvttest', 'in', '{ type filter hook input priority -10 ; }');
+      gw('add', 'rule', 'inet', 'pvttest', 'in', 'udp', 'dport', '5351', '@th,64,8', '2', 'reject');
+      const noPcp = pvtNat('home1', ENV);
+      expect(noPcp.attempts.map((a) => [a.method, a.ok])).toEqual([
+        ['pcp', false],
+        ['natpmp', true],
+      ]);
+      expect(noPcp.mapping?.method).toBe('natpmp');
+
+      gw('flush', 'chain', 'inet', 'pvttest', 'in');
+      gw('add', 'rule', 'inet', 'pvttest', 'in', 'udp', 'dport', '5351', 'reject');
+      const upnpOnly = pvtNat('home1', ENV);
+      expect(upnpOnly.attempts.map((a) => [a.method, a.ok])).toEqual([
+        ['pcp', false],
+        ['natpmp', false],
+        ['upnp', true],
+      ]);
+      expect(upnpOnly.mapping?.method).toBe('upnp');
+    } finally {
+      gw('delete', 'table', 'inet', 'pvttest');
+    }
+    const none = pvtNat('home1', ENV, ['--no-port-mapping']);
+    expect(none.attempts).toEqual([]);
+    expect(none.mapping).toBeNull();
+    expect(natlab(['mappings'], ENV)).not.toContain(String(PORT));
+  });
 
   test('createNatService: start returns at once, verdict later, record written, stop deletes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pvt-nat-'));
