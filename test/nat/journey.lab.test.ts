@@ -3,7 +3,7 @@
  * the CLI over their Unix sockets. home1 (behind gw1 with miniupnpd) maps its port and is reached
  * through it by home2 (behind gw2, no port mapping, dials out only): invite → join → chat both ways;
  * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
- * leaves a mapping that the next start reuses (never two). v6a ↔ v6b chat directly over IPv6;
+ * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis. v6a ↔ v6b chat directly over IPv6;
  * home1 ↔ home1b on one LAN show the LAN badge. Skips with the reason when the lab cannot run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -219,6 +219,36 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(mappingsFor(carol.port).length).toBe(before.length);
     expect(await stopDaemon(carol)).toBe(0);
     expect(mappingsFor(carol.port)).toEqual([]);
+  }, 120_000);
+
+  test('a network change re-runs the diagnosis: unreachable, then mapped once the router answers', async () => {
+    const hal = peer('Hal', 'home1', 40_308);
+    await pvt(hal, ['init', '--name', 'Hal']);
+    // gw1 refuses PCP/NAT-PMP and drops SSDP, as a router without port mapping would.
+    const gw = (...args: string[]) => natlab.run(['exec', 'gw1', 'nft', ...args], ENV);
+    gw('add', 'table', 'inet', 'pvttest');
+    try {
+      gw('add', 'chain', 'inet', 'pvttest', 'in', '{ type filter hook input priority -10 ; }');
+      gw('add', 'rule', 'inet', 'pvttest', 'in', 'udp', 'dport', '5351', 'reject');
+      gw('add', 'rule', 'inet', 'pvttest', 'in', 'udp', 'dport', '1900', 'drop');
+      await startDaemon(hal);
+      expect((await natOf(hal)).state).toBe('unreachable');
+    } finally {
+      gw('delete', 'table', 'inet', 'pvttest');
+    }
+    // The router answers now, but nothing changed on the host: the verdict stands until it does.
+    natlab.run(['exec', 'home1', 'ip', 'addr', 'add', '10.77.1.60/24', 'dev', 'eth0'], ENV);
+    try {
+      const nat = await until('the verdict after the address change', async () => {
+        const s = await json<{ network: { nat: Nat } }>(hal, ['status']);
+        return s.network.nat.state === 'mapped' ? s.network.nat : undefined;
+      });
+      expect(nat.external).toBe(`${lab.NATLAB_GW1_PUBLIC_IP}:${hal.port}`);
+    } finally {
+      natlab.run(['exec', 'home1', 'ip', 'addr', 'del', '10.77.1.60/24', 'dev', 'eth0'], ENV);
+    }
+    expect(await stopDaemon(hal)).toBe(0);
+    expect(mappingsFor(hal.port)).toEqual([]);
   }, 120_000);
 
   test('v6a ↔ v6b: public IPv6 addresses, chat directly', async () => {

@@ -56,9 +56,27 @@ export const MIN_RENEW_DELAY_MS = 30_000;
 export const RETRY_DELAY_MS = 60_000;
 /** Deleting mappings on stop must not hold the shutdown longer than this. */
 export const DELETE_TIMEOUT_MS = 1_500;
+/** How often the running service looks for a network change (local addresses, default gateway). */
+export const NETWORK_WATCH_MS = 5_000;
 /** Description written on UPnP mappings. */
 export const UPNP_DESCRIPTION = 'pvt';
 /** Largest /proc/net/route or `route -n get default` output read. */
 export const ROUTE_TABLE_MAX_BYTES = 256 * 1024;
 /** File (in the profile directory) recording the current mapping, so a crash's mapping can be cleaned up. */
 export const MAPPING_RECORD_FILE = 'nat-mapping.json';
+
+/** STUN (RFC 5389) server port when none is given. */
+export const STUN_DEFAULT_PORT = 3478;
+/** STUN magic cookie (RFC 5389 §6). */
+export const STUN_MAGIC_COOKIE = 0x2112a442;
+/** STUN message header and transaction id sizes. */
+export const STUN_HEADER_BYTES = 20;
+export const STUN_TRANSACTION_ID_BYTES = 12;
+/** Largest STUN response accepted (IPv6 minimum MTU); anything longer is refused before parsing. */
+export const STUN_MAX_MESSAGE_BYTES = 1280;
+/** RFC 5389 §7.2.1: initial retransmission timeout, doubled after each transmission. */
+export const STUN_RTO_MS = 500;
+/** Whole Binding exchange with one server before giving up (sends at 0 and 500 ms; servers run in parallel). */
+export const STUN_SERVER_TIMEOUT_MS = 1_500;
+/** Most STUN servers asked in one observation. */
+export const STUN_MAX_SERVERS = 8;

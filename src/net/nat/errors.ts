@@ -1,6 +1,6 @@
 /**
  * Named errors of NAT traversal, each with a stable `code`: malformed or hostile gateway messages,
- * protocol result codes, timeouts and refusals. Messages name protocols, ports and limits only.
+ * protocol result codes, STUN errors, timeouts and refusals. Messages name protocols, ports and limits only.
  */
 import { NetError } from '../errors.ts';
 
@@ -72,6 +72,29 @@ export class UpnpSoapError extends NetError {
   constructor(action: string, upnpCode: number, description: string) {
     super('UpnpSoapFault', `UPnP ${action}: error ${upnpCode} ${description.slice(0, 80)}`);
     this.upnpCode = upnpCode;
+  }
+}
+
+/** A STUN message that fails a strict check (size, cookie, length, attribute layout, address family). */
+export class StunMalformedError extends NetError {
+  constructor(detail: string) {
+    super('StunMalformed', `STUN: malformed message: ${detail}`);
+  }
+}
+
+/** A STUN server answered a Binding request with an error response (ERROR-CODE, e.g. 400, 420, 500). */
+export class StunErrorResponseError extends NetError {
+  readonly stunCode: number;
+  constructor(stunCode: number, reason: string) {
+    super('StunErrorResponse', `STUN: server answered error ${stunCode}${reason ? ` ${reason}` : ''}`);
+    this.stunCode = stunCode;
+  }
+}
+
+/** A STUN server given as text that is not `host`, `host:port` or `[IPv6]:port`. */
+export class BadStunServerError extends NetError {
+  constructor(detail: string) {
+    super('BadStunServer', `bad STUN server: ${detail} (expected HOST, HOST:PORT or [IPv6]:PORT)`);
   }
 }
 

@@ -2,22 +2,33 @@
  * NAT orchestration. `diagnoseNat` runs once: local addresses (a public IPv4 or global IPv6 address
  * means `public`), then PCP → NAT-PMP → UPnP against the default gateway, stopping at the first
  * mapping; the verdict is `mapped`, `behind CGNAT` (external address in 100.64.0.0/10), `double NAT`
- * (external address private) or `unreachable`. `createNatService(init)(components)` is the long-lived
+ * (external address private) or `unreachable`. With `stunServers` configured (none by default) a STUN
+ * observation runs in parallel with the mapping attempts: an endpoint-dependent NAT without a usable
+ * mapping is `symmetric NAT`, and a gateway address other than the STUN-observed one is `behind CGNAT` /
+ * `double NAT` (see verdictWith). `createNatService(init)(components)` is the long-lived
  * form: start() returns at once (the verdict arrives later through onVerdict), the mapping is renewed at
- * half its lifetime, recorded in a file (so a crash's mapping is refreshed or deleted on the next start)
- * and deleted on stop().
+ * half its lifetime, recorded in a file (so a crash's mapping is refreshed or deleted on the next start),
+ * given back and diagnosed again when the local addresses or the default gateway change, and deleted
+ * on stop().
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import type { Logger } from '../../store/logger.ts';
 import { type MappingClient, type NatMethod, natPmpClient, type PortMapping, pcpClient } from './clients.ts';
-import { DELETE_TIMEOUT_MS, MIN_RENEW_DELAY_MS, RETRY_DELAY_MS } from './constants.ts';
+import { DELETE_TIMEOUT_MS, MIN_RENEW_DELAY_MS, NETWORK_WATCH_MS, RETRY_DELAY_MS } from './constants.ts';
 import { NatAbortedError } from './errors.ts';
 import { defaultGateway, localAddresses } from './gateway.ts';
 import { isCgnatIpv4, isGlobalIpv6, isPrivateIpv4 } from './ip.ts';
+import { type StunObservation, type StunServer, stunObserve } from './stun.ts';
 import { upnpClient } from './upnp.ts';
 
-export type NatVerdict = 'public' | 'mapped' | 'behind CGNAT' | 'double NAT' | 'unreachable';
+export type NatVerdict =
+  | 'public'
+  | 'mapped'
+  | 'behind CGNAT'
+  | 'double NAT'
+  | 'symmetric NAT'
+  | 'unreachable';
 
 export const NAT_METHODS: readonly NatMethod[] = ['pcp', 'natpmp', 'upnp'];
 const CLIENTS: Record<NatMethod, MappingClient> = { pcp: pcpClient, natpmp: natPmpClient, upnp: upnpClient };
@@ -40,6 +51,8 @@ export interface NatDiagnosis {
   readonly mapping: PortMapping | null;
   readonly externalAddress: string | null;
   readonly externalPort: number | null;
+  /** What the STUN servers saw (null: none configured). */
+  readonly stun: StunObservation | null;
   readonly ms: number;
 }
 
@@ -51,6 +64,8 @@ export interface DiagnoseOptions {
   readonly previous?: PortMapping;
   /** Skip the public-address check (tests; a daemon that wants a mapping anyway). */
   readonly ignorePublicAddresses?: boolean;
+  /** STUN servers asked in parallel with the mapping attempts (default none: no third party is contacted). */
+  readonly stunServers?: readonly StunServer[];
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -69,21 +84,65 @@ export function verdictFor(m: PortMapping): NatVerdict {
   return 'mapped';
 }
 
+/**
+ * The verdict from the mapping and the STUN observation (verdictFor when there is no observation):
+ * - a mapping whose external address is CGNAT / private stays `behind CGNAT` / `double NAT`;
+ * - a mapping with a public external address that no STUN server saw (servers answered with another
+ *   address of that family) → `double NAT` (`behind CGNAT` when it is in 100.64.0.0/10): the gateway's
+ *   address is not ours on the internet, whatever the CPE claims;
+ * - otherwise a mapping is `mapped`, even behind an endpoint-dependent NAT (the mapping is reachable);
+ * - no mapping: endpoint-dependent STUN mapping → `symmetric NAT`, else `unreachable` (with an
+ *   endpoint-independent mapping, UDP hole punching may still work).
+ */
+export function verdictWith(mapping: PortMapping | null, stun: StunObservation | null): NatVerdict {
+  if (!mapping) return stun?.classification === 'endpoint-dependent' ? 'symmetric NAT' : 'unreachable';
+  const base = verdictFor(mapping);
+  if (base !== 'mapped' || !stun) return base;
+  const family = isIPv4(mapping.externalAddress) ? 4 : 6;
+  const seen = stun.results
+    .map((r) => (r.ok ? r.mappedAddress : undefined))
+    .filter((a): a is string => a !== undefined && (isIPv4(a) ? 4 : 6) === family);
+  if (seen.length > 0 && !seen.includes(mapping.externalAddress)) {
+    return isCgnatIpv4(mapping.externalAddress) ? 'behind CGNAT' : 'double NAT';
+  }
+  return 'mapped';
+}
+
 export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
   const t0 = performance.now();
   const locals = localAddresses();
   const attempts: MethodAttempt[] = [];
-  const done = (verdict: NatVerdict, gateway: string | null, mapping: PortMapping | null): NatDiagnosis => ({
-    verdict,
-    port: o.port,
-    gateway,
-    localAddresses: locals,
-    attempts,
-    mapping,
-    externalAddress: mapping?.externalAddress ?? null,
-    externalPort: mapping?.externalPort ?? null,
-    ms: Math.round(performance.now() - t0),
-  });
+  // Started first and awaited last: STUN adds no latency to the mapping attempts.
+  const stunRun: Promise<StunObservation | null> = o.stunServers?.length
+    ? stunObserve(o.stunServers, { signal: o.signal })
+    : Promise.resolve(null);
+  stunRun.catch(() => {}); // awaited in done(); this only keeps an early abort from going unhandled
+  const done = async (
+    verdict: NatVerdict | null,
+    gateway: string | null,
+    mapping: PortMapping | null,
+  ): Promise<NatDiagnosis> => {
+    let stun: StunObservation | null;
+    try {
+      stun = await stunRun;
+    } catch (e) {
+      if (e instanceof NatAbortedError) throw e;
+      o.logger?.warn('nat.stun_failed', { error: errorInfo(e).error });
+      stun = null;
+    }
+    return {
+      verdict: verdict ?? verdictWith(mapping, stun),
+      port: o.port,
+      gateway,
+      localAddresses: locals,
+      attempts,
+      mapping,
+      externalAddress: mapping?.externalAddress ?? null,
+      externalPort: mapping?.externalPort ?? null,
+      stun,
+      ms: Math.round(performance.now() - t0),
+    };
+  };
   if (
     !o.ignorePublicAddresses &&
     locals.some((a) => (isIPv4(a) && !isPrivateIpv4(a) && !isCgnatIpv4(a)) || isGlobalIpv6(a))
@@ -95,7 +154,7 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
     gateway = await defaultGateway();
   } catch (e) {
     o.logger?.info('nat.no_gateway', { error: errorInfo(e).error });
-    return done('unreachable', null, null);
+    return done(null, null, null);
   }
   for (const method of o.methods ?? NAT_METHODS) {
     if (o.signal?.aborted) throw new NatAbortedError();
@@ -109,14 +168,14 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
       });
       attempts.push({ method, ok: true, ms: Math.round(performance.now() - t) });
       o.logger?.info('nat.mapped', { method, ms: Math.round(performance.now() - t) });
-      return done(verdictFor(mapping), gateway, mapping);
+      return done(null, gateway, mapping);
     } catch (e) {
       if (e instanceof NatAbortedError) throw e;
       attempts.push({ method, ok: false, ms: Math.round(performance.now() - t), ...errorInfo(e) });
       o.logger?.debug('nat.method_failed', { method, error: errorInfo(e).error });
     }
   }
-  return done('unreachable', gateway, null);
+  return done(null, gateway, null);
 }
 
 /** Deletes a mapping (bounded by DELETE_TIMEOUT_MS); never throws. */
@@ -168,6 +227,8 @@ export interface NatServiceInit {
   readonly methods?: readonly NatMethod[];
   /** Where the current mapping is recorded (profile directory), for clean-up after a crash. */
   readonly recordFile?: string;
+  /** How often to look for a network change (default NETWORK_WATCH_MS). */
+  readonly watchMs?: number;
   readonly onVerdict?: (d: NatDiagnosis) => void;
 }
 
@@ -189,6 +250,9 @@ export function createNatService(init: NatServiceInit): (components: NatServiceC
     let timer: NodeJS.Timeout | undefined;
     let current: PortMapping | undefined;
     let diagnosis: NatDiagnosis | undefined;
+    let watcher: NodeJS.Timeout | undefined;
+    let network = '';
+    let running: Promise<void> | undefined;
 
     const schedule = (ms: number, fn: () => Promise<void>) => {
       clearTimeout(timer);
@@ -224,6 +288,26 @@ export function createNatService(init: NatServiceInit): (components: NatServiceC
       }
     };
 
+    /** Local addresses and default gateway, as one comparable string. */
+    const networkNow = async (): Promise<string> =>
+      `${localAddresses().join(',')} via ${await defaultGateway().catch(() => 'none')}`;
+
+    // A changed network (new address, another gateway) makes the old mapping meaningless: give it back
+    // (best effort: the old gateway may be gone) and diagnose again.
+    const watch = async (): Promise<void> => {
+      const now = await networkNow();
+      if (now === network || !controller || running) return;
+      logger.info('nat.network_changed');
+      network = now;
+      clearTimeout(timer);
+      const old = current;
+      current = undefined;
+      if (old) await deleteMapping(old, logger);
+      running = run(undefined).finally(() => {
+        running = undefined;
+      });
+    };
+
     return {
       get diagnosis() {
         return diagnosis;
@@ -231,15 +315,23 @@ export function createNatService(init: NatServiceInit): (components: NatServiceC
       async start() {
         if (!init.portMapping || controller) return;
         controller = new AbortController();
+        network = await networkNow();
         const previous = init.recordFile ? await readMappingRecord(init.recordFile) : undefined;
         // Not awaited: the node never waits for NAT.
-        void run(previous?.internalPort === init.port ? previous : undefined).then(async () => {
-          if (previous && previous.internalPort !== init.port) await deleteMapping(previous, logger);
-        });
+        running = run(previous?.internalPort === init.port ? previous : undefined)
+          .then(async () => {
+            if (previous && previous.internalPort !== init.port) await deleteMapping(previous, logger);
+          })
+          .finally(() => {
+            running = undefined;
+          });
+        watcher = setInterval(() => void watch().catch(() => {}), init.watchMs ?? NETWORK_WATCH_MS);
+        watcher.unref();
       },
       async stop() {
         controller?.abort();
         controller = undefined;
+        clearInterval(watcher);
         clearTimeout(timer);
         const m = current;
         current = undefined;
