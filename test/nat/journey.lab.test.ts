@@ -179,6 +179,11 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(mappingsFor(alice.port).length).toBeGreaterThan(0);
     expect((await natOf(bob)).state).toBe('unreachable');
     expect(await pvt(alice, ['status'])).toContain(`nat:         PCP ${nat.external} ·`);
+    // pvt nat shows the daemon's own diagnosis and leaves its mapping in place.
+    const held = mappingsFor(alice.port);
+    const report = await json<{ source: string; verdict: string; deleted: unknown }>(alice, ['nat']);
+    expect(report).toMatchObject({ source: 'daemon', verdict: 'mapped', deleted: null });
+    expect(mappingsFor(alice.port)).toEqual(held);
 
     // home2 can reach home1 only through gw1's mapping: the invite must carry the mapped address.
     await pair(alice, bob);
