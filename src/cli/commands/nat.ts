@@ -3,13 +3,23 @@
  * gateway, local addresses, each port-mapping method tried (PCP, NAT-PMP, UPnP) with its result and
  * time, the mapping obtained and the verdict — then deletes the mapping it made before exiting. The
  * port is --port, else the running daemon's; when that daemon maps its port itself, its own diagnosis
- * is reported instead (a second mapping would replace the daemon's and then delete it). A hidden `--nat-method pcp|natpmp|upnp` (or env
- * PVT_NAT_METHOD) forces one method, and PVT_NAT_HOLD_MS keeps the mapping that long before deleting it
- * (lab tests).
+ * is reported instead (a second mapping would replace the daemon's and then delete it).
+ * `--stun HOST:PORT` (repeatable or comma-separated; env PVT_STUN_SERVERS) also asks those STUN
+ * servers, from one UDP socket, which address:port they see: the NAT's mapping behaviour, `symmetric
+ * NAT`, CGNAT behind a CPE that reports a public-looking address. No STUN server is contacted unless
+ * given. A hidden `--nat-method pcp|natpmp|upnp` (or env PVT_NAT_METHOD) forces one method, and
+ * PVT_NAT_HOLD_MS keeps the mapping that long before deleting it (lab tests).
  */
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
 import type { NatMethod } from '../../net/nat/clients.ts';
-import { deleteMapping, diagnoseNat, NAT_METHODS, type NatDiagnosis } from '../../net/nat/service.ts';
+import {
+  deleteMapping,
+  diagnoseNat,
+  NAT_METHODS,
+  type NatDiagnosis,
+  verdictWith,
+} from '../../net/nat/service.ts';
+import { parseStunServers, type StunObservation, type StunServer, stunObserve } from '../../net/nat/stun.ts';
 import { nullLogger } from '../../store/logger.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor } from '../session.ts';
@@ -68,31 +78,71 @@ function render(r: NatReport): string {
       `mapping:   ${m.externalAddress}:${m.externalPort} -> ${m.internalAddress}:${m.internalPort} via ${m.method}, ${m.lifetimeS} s${r.deleted ? ' (deleted again)' : ''}`,
     );
   }
+  // `stun` may be missing in a diagnosis from an older daemon.
+  const stun: StunObservation | null | undefined = r.stun;
+  if (stun) {
+    for (const s of stun.results) {
+      lines.push(
+        `stun:      ${s.server} ${s.ok ? `-> ${s.mappedAddress}:${s.mappedPort}` : `failed: ${s.error}`} (${s.ms} ms)`,
+      );
+    }
+    lines.push(
+      `stun:      mapping ${stun.classification}${stun.address ? `, public address ${stun.address}` : ''} (local UDP port ${stun.localPorts.join(', ') || '-'}, ${stun.ms} ms)`,
+    );
+  }
   if (r.source === 'daemon') lines.push('source:    the running daemon (its mapping stays)');
   lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
   return lines.join('\n');
 }
 
+/** --stun values (repeatable, comma-separated), else PVT_STUN_SERVERS; UsageError on garbage. */
+function stunServersFrom(flag: unknown): StunServer[] {
+  const given = Array.isArray(flag) ? flag.filter((v): v is string => typeof v === 'string') : [];
+  const texts = given.length > 0 ? given : [process.env.PVT_STUN_SERVERS ?? ''];
+  try {
+    return parseStunServers(texts);
+  } catch (e) {
+    throw new UsageError(`--stun: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export const natCommand: CommandSpec = {
   name: 'nat',
   summary: 'diagnose NAT traversal and port mapping for the node’s port',
-  usage: ['pvt nat [--json] [--port N]'],
+  usage: ['pvt nat [--json] [--port N] [--stun HOST:PORT]...'],
   details:
     'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s), ' +
-    'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, unreachable), ' +
-    'and deletes the mapping it made before exiting. When the profile’s daemon runs and maps its port itself, ' +
-    'its diagnosis and mapping are shown instead (and left in place).',
-  flags: { natMethod: { type: 'string' } },
-  flagHelp: [],
+    'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, symmetric NAT, ' +
+    'unreachable), and deletes the mapping it made before exiting. When the profile’s daemon runs and maps its ' +
+    'port itself, its diagnosis and mapping are shown instead (and left in place). With --stun (or ' +
+    'PVT_STUN_SERVERS) it also sends one STUN Binding request (retransmitted) from one UDP socket to each ' +
+    'server given and reports the address:port each saw: the same from two servers = endpoint-independent ' +
+    'mapping, different = symmetric NAT; a gateway address other than the one STUN saw = CGNAT or double NAT. ' +
+    'No STUN server is contacted unless one is given.',
+  flags: { natMethod: { type: 'string' }, stun: { type: 'string', isMultiple: true } },
+  flagHelp: [
+    [
+      '--stun HOST[:PORT]',
+      'also ask this STUN server (default port 3478; repeatable or comma-separated; env PVT_STUN_SERVERS)',
+    ],
+  ],
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const forced = (flags.natMethod as string | undefined) ?? (process.env.PVT_NAT_METHOD || undefined);
     if (forced !== undefined && !NAT_METHODS.includes(forced as NatMethod)) {
       throw new UsageError(`--nat-method expects ${NAT_METHODS.join(', ')}`);
     }
+    const stunServers = stunServersFrom(flags.stun);
     const daemon = await fromDaemon(ctx);
     if (daemon?.diagnosis) {
-      const report: NatReport = { ...daemon.diagnosis, portMapping: true, deleted: null, source: 'daemon' };
+      let diagnosis = daemon.diagnosis;
+      if (stunServers.length > 0) {
+        // The daemon's mapping stays; STUN from here sees the same NAT.
+        const stun = await stunObserve(stunServers, { signal: AbortSignal.timeout(30_000) });
+        const verdict = diagnosis.verdict === 'public' ? 'public' : verdictWith(diagnosis.mapping, stun);
+        diagnosis = { ...diagnosis, stun, verdict };
+      }
+      const report: NatReport = { ...diagnosis, portMapping: true, deleted: null, source: 'daemon' };
       ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
       return 0;
     }
@@ -103,6 +153,7 @@ export const natCommand: CommandSpec = {
       port,
       methods: !portMapping ? [] : forced ? [forced as NatMethod] : NAT_METHODS,
       ignorePublicAddresses: forced !== undefined,
+      stunServers,
       logger: nullLogger,
       signal: AbortSignal.timeout(30_000),
     });

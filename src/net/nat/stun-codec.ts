@@ -158,11 +158,11 @@ export function decodeStunBindingResponse(data: Uint8Array, transactionId: Uint8
     const attr = u16(data, pos);
     const len = u16(data, pos + 2);
     const start = pos + 4;
+    // With the message length a multiple of 4, an attribute that fits also fits with its padding.
     const padded = start + len + ((4 - (len % 4)) % 4);
     if (start + len > data.length) {
       throw new StunMalformedError(`attribute 0x${attr.toString(16)} runs past the end`);
     }
-    if (padded > data.length) throw new StunMalformedError(`attribute 0x${attr.toString(16)} is not padded`);
     const value = data.subarray(start, start + len);
     if (attr === STUN_ATTR_FINGERPRINT) {
       if (len !== 4 || padded !== data.length) {

@@ -277,7 +277,7 @@ export async function stunObserve(
       try {
         const ip = isIP(p.server.host)
           ? p.server.host
-          : (await lookup(p.server.host, { verbatim: true })).address;
+          : (await lookup(p.server.host, { order: 'ipv4first' })).address;
         if (finished || p.result) return;
         const family = isIPv4(ip) ? 4 : 6;
         p.address = ip;
