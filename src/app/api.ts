@@ -50,7 +50,7 @@ export interface MessageView {
 export type Verification = 'unverified' | 'verified' | 'rejected';
 
 /** How a contact is reached right now: same LAN (private/link-local address), a direct connection, or not. */
-export type PathBadge = 'lan' | 'direct' | 'offline';
+export type PathBadge = 'lan' | 'direct' | 'relayed' | 'offline';
 
 export interface ContactView {
   /** Stable local id (hex); also the id of the contact's conversation. */
@@ -106,7 +106,11 @@ export type PvtEvent =
   /** Renamed, verified/rejected, or its addresses changed. */
   | { readonly type: 'contact-updated'; readonly contact: ContactView }
   | { readonly type: 'contact-removed'; readonly id: string; readonly name: string }
-  | { readonly type: 'contact-online'; readonly contact: ContactView; readonly path: 'lan' | 'direct' }
+  | {
+      readonly type: 'contact-online';
+      readonly contact: ContactView;
+      readonly path: 'lan' | 'direct' | 'relayed';
+    }
   | { readonly type: 'contact-offline'; readonly contact: ContactView }
   /** Unread counts changed (new message in, or `markRead`). */
   | { readonly type: 'conversation-updated'; readonly conversation: ConversationSummary }

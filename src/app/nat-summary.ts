@@ -1,7 +1,7 @@
 /**
  * The short, human form of a NAT status, shared by the TUI status bar and `pvt status`:
  * "PCP 198.51.100.7:41873 · 59 min" (mapped: method, public address, minutes left), "behind CGNAT ·
- * outgoing only", "checking NAT…".
+ * outgoing only" (or "· relayed" while a contact relays for us), "checking NAT…".
  * Pure: the current time is a parameter. Knows the NatStatus shape, nothing about how it was found.
  */
 import type { NatStatus } from './api.ts';
@@ -16,7 +16,7 @@ function minutesLeft(expiresAt: number, now: number): number {
 export function natSummary(nat: NatStatus, now: number): string {
   switch (nat.state) {
     case 'off':
-      return 'port mapping off';
+      return nat.relayed ? 'port mapping off · relayed' : 'port mapping off';
     case 'ask':
       return 'port mapping not yet allowed';
     case 'checking':
@@ -31,7 +31,8 @@ export function natSummary(nat: NatStatus, now: number): string {
       return parts.join(' · ');
     }
     default:
-      // Contacts cannot dial us; we still dial them (and they us once we have told them a new address).
-      return `${nat.state} · outgoing only`;
+      // Contacts cannot dial us directly: through a contact that relays for us, or not at all (we still
+      // dial them).
+      return `${nat.state} · ${nat.relayed ? 'relayed' : 'outgoing only'}`;
   }
 }

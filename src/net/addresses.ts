@@ -14,6 +14,12 @@ const CODE_IP4 = 4;
 const CODE_IP6 = 41;
 const CODE_TCP = 6;
 const CODE_P2P = 421;
+const CODE_CIRCUIT = 290;
+
+/** Whether the address goes through a circuit relay (…/p2p/RELAY/p2p-circuit). */
+export function isRelayed(ma: Multiaddr): boolean {
+  return ma.getComponents().some((c) => c.code === CODE_CIRCUIT);
+}
 
 type IpClass = 'loopback' | 'private' | 'link-local' | 'public' | 'unspecified';
 
@@ -46,16 +52,23 @@ function ipClass(ma: Multiaddr): IpClass | undefined {
   return undefined;
 }
 
-/** 'lan' when the remote address is loopback, private, link-local or unique-local; else 'direct'. */
-export function pathOf(remoteAddr: Multiaddr): 'lan' | 'direct' {
+/**
+ * 'relayed' through a circuit relay; 'lan' when the remote address is loopback, private, link-local or
+ * unique-local; else 'direct'.
+ */
+export function pathOf(remoteAddr: Multiaddr): 'lan' | 'direct' | 'relayed' {
+  if (isRelayed(remoteAddr)) return 'relayed';
   const c = ipClass(remoteAddr);
   return c === 'public' || c === undefined ? 'direct' : 'lan';
 }
 
-/** The address without its /p2p/… suffix. */
+/**
+ * The address without its trailing /p2p/… (a relay's /p2p/RELAY before /p2p-circuit stays: it is part
+ * of the route).
+ */
 export function withoutPeerId(ma: Multiaddr): Multiaddr {
   const comps = ma.getComponents();
-  return comps.some((c) => c.code === CODE_P2P) ? ma.decapsulateCode(CODE_P2P) : ma;
+  return comps.at(-1)?.code === CODE_P2P ? ma.decapsulateCode(CODE_P2P) : ma;
 }
 
 /** Only /ip4|ip6/…/tcp/… addresses are dialable by this build. */
@@ -65,9 +78,12 @@ function isTcpIp(ma: Multiaddr): boolean {
 }
 
 /**
- * The addresses to hand to contacts, best first: public, then private; loopback only when
- * `loopbackOnly`; never unspecified or IPv6 link-local (meaningless without a zone); at most `max`.
+ * The addresses to hand to contacts, best first: public, then private, then through a relay; loopback
+ * only when `loopbackOnly`; never unspecified or IPv6 link-local (meaningless without a zone); at most
+ * `max`.
  */
+const RELAYED_RANK = 5;
+
 export function shareableAddrs(addrs: readonly Multiaddr[], loopbackOnly: boolean, max: number): Multiaddr[] {
   const rank: Record<IpClass, number> = {
     public: 0,
@@ -88,7 +104,7 @@ export function shareableAddrs(addrs: readonly Multiaddr[], loopbackOnly: boolea
     const key = ma.toString();
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ma, r: rank[c] });
+    out.push({ ma, r: isRelayed(ma) ? RELAYED_RANK : rank[c] });
   }
   return out
     .sort((x, y) => x.r - y.r)

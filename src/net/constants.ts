@@ -52,3 +52,7 @@ export const RANDOM_PORT_MIN = 20_000;
 export const RANDOM_PORT_MAX = 60_999;
 /** Ports tried before giving up on listening. */
 export const LISTEN_ATTEMPTS = 6;
+/** Relay reservations this node grants (to contacts) at most. */
+export const MAX_RELAY_RESERVATIONS = 16;
+/** How often an unreachable node checks that it holds a relay reservation on a contact. */
+export const RELAY_CHECK_MS = 10_000;

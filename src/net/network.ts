@@ -8,8 +8,9 @@
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../store/logger.ts';
-import { shareableAddrs } from './addresses.ts';
+import { isRelayed, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
+import { RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
 import type { NatMethod } from './nat/clients.ts';
@@ -75,6 +76,7 @@ function natStatusOf(d: NatDiagnosis): NatStatus {
     external: m ? `${m.externalAddress}:${m.externalPort}` : null,
     expiresAt: m?.expiresAt ?? null,
     diagnosis: d,
+    relayed: false,
   };
 }
 
@@ -94,11 +96,14 @@ function mappedAddr(d: NatDiagnosis): Multiaddr | undefined {
 /** Starts the node and its services; ListenFailedError when no port works. */
 export async function startNetwork(init: NetworkInit): Promise<Network> {
   const logger = init.logger.child('net');
+  // Whether contacts elsewhere can dial us (public address or a mapping): only then do we relay for them.
+  let reachable = false;
   const { libp2p, port } = await startNode({
     transportSeed: init.transportSeed,
     port: init.port,
     mdns: init.mdns,
     loopbackOnly: init.loopbackOnly,
+    relay: { isContact: init.isContact, reachable: () => reachable },
   });
   const limiter = createRateLimiter();
   const components = { libp2p: libp2p as Libp2p, limiter, logger };
@@ -108,9 +113,47 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOutboundClosed: init.onChatStreamLost,
   })(components);
   const invite = createInviteService({ onInviteStream: init.onInviteStream })(components);
+  // While contacts cannot dial us, keep a relay reservation on a contact that can be dialled (it relays
+  // for its contacts only while reachable itself): tried when a contact comes online and every
+  // RELAY_CHECK_MS, since a contact that has just added us may refuse the first request.
+  const transportManager = (
+    libp2p as unknown as { components?: { transportManager?: { listen(a: Multiaddr[]): Promise<void> } } }
+  ).components?.transportManager;
+  let reserving = false;
+  const keepRelay = async (): Promise<void> => {
+    if (reserving || reachable || init.loopbackOnly || !transportManager) return;
+    if (libp2p.getMultiaddrs().some(isRelayed)) return;
+    reserving = true;
+    try {
+      const candidates = new Set(
+        libp2p
+          .getConnections()
+          .filter(
+            (c) => c.status === 'open' && !isRelayed(c.remoteAddr) && init.isContact(c.remotePeer.toString()),
+          )
+          .map((c) => c.remotePeer.toString()),
+      );
+      for (const peer of candidates) {
+        try {
+          await transportManager.listen([multiaddr(`/p2p/${peer}/p2p-circuit`)]);
+          logger.info('net.relay_reserved');
+          return;
+        } catch (error) {
+          logger.debug('net.relay_refused', { error: String((error as { name?: unknown }).name) });
+        }
+      }
+    } finally {
+      reserving = false;
+    }
+  };
+  const relayTimer = setInterval(() => void keepRelay().catch(() => {}), RELAY_CHECK_MS);
+  relayTimer.unref();
   const presence = createPresence({
     isContact: init.isContact,
-    onOnline: init.onOnline,
+    onOnline: (peerId, path) => {
+      init.onOnline(peerId, path);
+      void keepRelay().catch(() => {});
+    },
     onOffline: init.onOffline,
   })(components);
   // The mapped public address comes first: it is the one a contact elsewhere can dial.
@@ -138,6 +181,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
   let nat: NatService | undefined;
   const setNat = (status: NatStatus) => {
     natStatus = status;
+    reachable = status.state === 'mapped' || status.state === 'public';
     init.onNatChanged?.(status);
   };
   const startNat = async () => {
@@ -171,6 +215,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     await invite.start();
     await presence.start();
   } catch (error) {
+    clearInterval(relayTimer);
     await Promise.resolve(libp2p.stop()).catch(() => undefined);
     throw error;
   }
@@ -193,7 +238,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
-    nat: () => natStatus,
+    nat: () => ({ ...natStatus, relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed) }),
     async setPortMapping(enabled) {
       if (stopped || init.loopbackOnly) return;
       if (enabled) await startNat();
@@ -202,6 +247,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(relayTimer);
       libp2p.removeEventListener('self:peer:update', onSelfUpdate);
       // The router mapping is given back first, while the node still answers.
       const service = nat;

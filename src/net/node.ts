@@ -1,14 +1,19 @@
 /**
  * The libp2p node of a running profile: TCP on IPv4 and IPv6 (one port for both), Noise, Yamux,
  * identify, ping and (optionally) mDNS, keyed by the profile's transport key — never by the identity
- * key. Picks the port (the remembered one, else random ones) and falls back to IPv4 alone where IPv6 is
- * unavailable. Owns no pvt protocol logic (handlers are registered by the services that own them).
+ * key; unless loopback-only, also circuit relay v2 (client: a reservation on a contact that relays;
+ * server: relaying for contacts only, while this node is reachable) and DCUtR (upgrading a relayed
+ * connection to a direct one where hole punching works). Picks the port (the remembered one, else random
+ * ones) and falls back to IPv4 alone where IPv6 is unavailable. Owns no pvt protocol logic (handlers
+ * are registered by the services that own them).
  */
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { dcutr } from '@libp2p/dcutr';
 import { identify } from '@libp2p/identify';
-import type { Libp2p } from '@libp2p/interface';
+import type { ConnectionGater, Libp2p, PeerId } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
@@ -17,6 +22,7 @@ import {
   INBOUND_CONNECTIONS_PER_SECOND,
   LISTEN_ATTEMPTS,
   MAX_CONNECTIONS,
+  MAX_RELAY_RESERVATIONS,
   RANDOM_PORT_MAX,
   RANDOM_PORT_MIN,
 } from './constants.ts';
@@ -30,6 +36,14 @@ export interface NodeInit {
   /** Listen on loopback only (tests) instead of all interfaces. */
   readonly loopbackOnly?: boolean;
   readonly mdns: boolean;
+  /**
+   * Circuit relay policy (ignored when loopback-only): reservations are taken only from contacts, and
+   * only while this node is reachable from outside; relayed connections only to contacts.
+   */
+  readonly relay?: {
+    readonly isContact: (peerId: string) => boolean;
+    readonly reachable: () => boolean;
+  };
   /** Random source for port choice (tests may fix it). */
   readonly random?: () => number;
 }
@@ -42,18 +56,33 @@ export interface StartedNode {
   readonly ipv6: boolean;
 }
 
-function listenAddrs(port: number, loopbackOnly: boolean, ipv6: boolean): string[] {
+function listenAddrs(port: number, loopbackOnly: boolean, ipv6: boolean, relay: boolean): string[] {
   if (loopbackOnly) return [`/ip4/127.0.0.1/tcp/${port}`];
-  return ipv6 ? [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`] : [`/ip4/0.0.0.0/tcp/${port}`];
+  const tcpAddrs = ipv6 ? [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`] : [`/ip4/0.0.0.0/tcp/${port}`];
+  // '/p2p-circuit': look for one relay among the connected peers and keep a reservation there.
+  return relay ? [...tcpAddrs, '/p2p-circuit'] : tcpAddrs;
+}
+
+/** Who may use this node as a relay, and whom a relay may connect to this node. */
+function relayGater(policy: NonNullable<NodeInit['relay']>): ConnectionGater {
+  const contact = (p: PeerId) => policy.isContact(p.toString());
+  return {
+    denyInboundRelayReservation: (source) => !contact(source) || !policy.reachable(),
+    // A stranger may reach a contact through us (to join an invite it was given); never anyone else.
+    denyOutboundRelayedConnection: (_source, destination) => !contact(destination),
+    // Only a contact may relay connections to us.
+    denyInboundRelayedConnection: (relay) => !contact(relay),
+  };
 }
 
 async function tryStart(init: NodeInit, port: number, ipv6: boolean): Promise<Libp2p> {
   const privateKey = await generateKeyPairFromSeed('Ed25519', init.transportSeed);
+  const relay = init.loopbackOnly === true ? undefined : init.relay;
   const node = await createLibp2p({
     privateKey,
     start: false,
-    addresses: { listen: listenAddrs(port, init.loopbackOnly === true, ipv6) },
-    transports: [tcp()],
+    addresses: { listen: listenAddrs(port, init.loopbackOnly === true, ipv6, relay !== undefined) },
+    transports: relay ? [tcp(), circuitRelayTransport()] : [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns()] : [],
@@ -61,7 +90,21 @@ async function tryStart(init: NodeInit, port: number, ipv6: boolean): Promise<Li
       maxConnections: MAX_CONNECTIONS,
       inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
     },
-    services: { identify: identify(), ping: ping() },
+    ...(relay ? { connectionGater: relayGater(relay) } : {}),
+    services: {
+      identify: identify(),
+      ping: ping(),
+      ...(relay
+        ? {
+            // Relayed connections carry only Noise-encrypted traffic between two of our contacts' peers;
+            // no data or time limit, so chat runs on them like on any connection.
+            relay: circuitRelayServer({
+              reservations: { maxReservations: MAX_RELAY_RESERVATIONS, applyDefaultLimit: false },
+            }),
+            dcutr: dcutr(),
+          }
+        : {}),
+    },
   });
   try {
     await node.start();

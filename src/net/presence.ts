@@ -11,7 +11,7 @@ import type { Logger } from '../store/logger.ts';
 import { pathOf } from './addresses.ts';
 import { DIAL_TIMEOUT_MS, RETRY_INITIAL_MS, RETRY_JITTER, RETRY_MAX_MS } from './constants.ts';
 
-export type Path = 'lan' | 'direct';
+export type Path = 'lan' | 'direct' | 'relayed';
 
 export interface PresenceInit {
   readonly isContact: (peerId: string) => boolean;
@@ -59,7 +59,8 @@ export function createPresence(init: PresenceInit): (components: PresenceCompone
         .getConnections()
         .filter((c) => c.remotePeer.toString() === key && c.status === 'open');
       if (conns.length === 0) return 'offline';
-      return conns.some((c) => pathOf(c.remoteAddr) === 'lan') ? 'lan' : 'direct';
+      const paths = new Set(conns.map((c) => pathOf(c.remoteAddr)));
+      return paths.has('lan') ? 'lan' : paths.has('direct') ? 'direct' : 'relayed';
     };
 
     const schedule = (w: Watched) => {

@@ -63,6 +63,23 @@ describe('addresses', () => {
     expect(shareableAddrs(all, false, 1)).toHaveLength(1);
   });
 
+  it('shares a relay address after the direct ones and keeps the relay in it through a locator', async () => {
+    const relay = '12D3KooWLWDUNBT5iacZDEWLfnxcDBbXfDy8UFeXCg1JceVFYM9D';
+    const self = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
+    const all = [`/ip4/203.0.113.9/tcp/4/p2p/${relay}/p2p-circuit/p2p/${self}`, '/ip4/192.168.1.5/tcp/1'].map(
+      (a) => multiaddr(a),
+    );
+    const shared = shareableAddrs(all, false, 8);
+    expect(shared.map(String)).toEqual([
+      '/ip4/192.168.1.5/tcp/1',
+      `/ip4/203.0.113.9/tcp/4/p2p/${relay}/p2p-circuit`,
+    ]);
+    // Decoding must not strip the relay's /p2p/ (that would turn the relay's address into ours).
+    const back = fromLocator(toLocator(self, shared));
+    expect(back?.addrs.map(String)).toEqual(shared.map(String));
+    expect(pathOf(multiaddr(`/ip4/203.0.113.9/tcp/4/p2p/${relay}/p2p-circuit`))).toBe('relayed');
+  });
+
   it('badges private, loopback and unique-local paths as lan, others as direct', () => {
     expect(pathOf(multiaddr('/ip4/10.1.2.3/tcp/5'))).toBe('lan');
     expect(pathOf(multiaddr('/ip4/127.0.0.1/tcp/5'))).toBe('lan');

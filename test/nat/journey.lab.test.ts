@@ -3,7 +3,8 @@
  * the CLI over their Unix sockets. home1 (behind gw1 with miniupnpd) maps its port and is reached
  * through it by home2 (behind gw2, no port mapping, dials out only): invite → join → chat both ways;
  * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
- * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis. v6a ↔ v6b chat directly over IPv6;
+ * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis;
+ * two peers that cannot be dialled talk through a reachable contact's relay. v6a ↔ v6b chat directly over IPv6;
  * home1 ↔ home1b on one LAN show the LAN badge. Skips with the reason when the lab cannot run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -255,6 +256,39 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(await stopDaemon(hal)).toBe(0);
     expect(mappingsFor(hal.port)).toEqual([]);
   }, 120_000);
+
+  test('neither side can be dialled: a reachable contact relays (circuit relay v2)', async () => {
+    const cora = peer('Cora', 'pub', 40_309);
+    const ann = peer('Ann', 'home1', 40_310, ['--no-mdns', '--no-port-mapping']);
+    const ben = peer('Ben', 'home2', 40_311);
+    for (const p of [cora, ann, ben]) await pvt(p, ['init', '--name', p.name]);
+    for (const p of [cora, ann, ben]) await startDaemon(p);
+    expect((await natOf(cora)).state).toBe('public');
+    expect((await natOf(ann)).state).toBe('off');
+    expect((await natOf(ben)).state).toBe('unreachable');
+
+    // Ann joins Cora (Ann dials out); Cora, reachable, then relays for her contact Ann.
+    await pair(cora, ann);
+    const coraId = (await json<{ network: { peerId: string } }>(cora, ['status'])).network.peerId;
+    await until('a reservation on Cora in Ann’s addresses', async () => {
+      const s = await json<{ network: { addresses: string[] } }>(ann, ['status']);
+      return s.network.addresses.some((a) => a.includes(`/p2p/${coraId}/p2p-circuit`)) ? true : undefined;
+    });
+
+    expect(await pvt(ann, ['status'])).toContain('nat:         port mapping off · relayed');
+
+    // Ben is nobody's contact yet and behind gw2: he reaches Ann only through Cora.
+    await pair(ann, ben);
+    await deliver(ann, ben, 'hello Ben, via Cora');
+    await deliver(ben, ann, 'hi Ann, relayed');
+    const path = (await json<{ name: string; path: string }[]>(ben, ['contacts'])).find(
+      (c) => c.name === 'Ann',
+    )?.path;
+    // DCUtR may upgrade the relayed connection to a direct one; the lab README explains why TCP hole
+    // punching between two Linux NATs usually fails here. Report what happened, assert only a live path.
+    console.log(`relay test: Ben's path to Ann after the messages: ${path}`);
+    expect(['relayed', 'direct']).toContain(path);
+  }, 180_000);
 
   test('v6a ↔ v6b: public IPv6 addresses, chat directly', async () => {
     const dave = peer('Dave', 'v6a', 40_304);

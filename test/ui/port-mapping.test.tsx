@@ -46,6 +46,8 @@ describe('port-mapping question', () => {
     await tui.waitFor('1 contact, 1 connected · PCP 198.51.100.11:40100 · 59 min');
     api.setNetwork({ ...api.networkStatus, nat: { ...NAT_OFF, state: 'behind CGNAT' } });
     await tui.waitFor('behind CGNAT · outgoing only');
+    api.setNetwork({ ...api.networkStatus, nat: { ...NAT_OFF, state: 'behind CGNAT', relayed: true } });
+    await tui.waitFor('behind CGNAT · relayed');
   });
 
   test('n refuses; Esc leaves it unanswered and it is not asked again in this run', async () => {

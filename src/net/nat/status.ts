@@ -29,10 +29,13 @@ export interface NatStatus {
   readonly expiresAt: number | null;
   /** The latest complete diagnosis (methods tried, gateway, addresses), once there is one. */
   readonly diagnosis: NatDiagnosis | null;
+  /** A contact relays for this node (circuit relay reservation): contacts can reach it through them. */
+  readonly relayed: boolean;
 }
 
 /** No port mapping (and no verdict). */
 export const NAT_OFF: NatStatus = {
+  relayed: false,
   state: 'off',
   method: null,
   external: null,
