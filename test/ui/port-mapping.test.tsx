@@ -32,11 +32,9 @@ describe('port-mapping question', () => {
     tui = await open(api);
     await tui.waitFor('Open a port on your router?');
     await tui.type('y');
-    await tui.waitFor('asking the router');
+    await tui.waitFor('checking NAT…');
     expect(api.portMappingChoices).toEqual([true]);
     expect(tui.screen()).not.toContain('Open a port on your router?');
-    await tui.press('escape'); // Esc clears the notice: the status line shows again
-    await tui.waitFor('checking NAT…');
 
     const expiresAt = Date.now() + 59 * 60_000 + 30_000;
     api.setNetwork({
@@ -55,8 +53,9 @@ describe('port-mapping question', () => {
     tui = await open(refuse);
     await tui.waitFor('Open a port on your router?');
     await tui.type('n');
-    await tui.waitFor('port mapping off for this profile');
+    await tui.waitFor((s) => !s.includes('Open a port on your router?'));
     expect(refuse.portMappingChoices).toEqual([false]);
+    await tui.waitFor('port mapping off');
     tui.unmount();
 
     const later = asking();

@@ -196,14 +196,10 @@ export function Main(props: MainProps) {
   }, [natState, overlays.panel]);
   const answerPortMapping = (allow: boolean): void => {
     dispatchOverlay({ type: 'close-if', kind: 'port-mapping' });
-    api.setPortMapping(allow).then(
-      () =>
-        dispatch({
-          type: 'notice',
-          message: allow ? 'port mapping allowed: asking the router…' : 'port mapping off for this profile',
-        }),
-      (error: unknown) => dispatch({ type: 'error', message: describeError(error) }),
-    );
+    // No notice on success: the status bar itself shows "checking NAT…", then the result.
+    api
+      .setPortMapping(allow)
+      .catch((error: unknown) => dispatch({ type: 'error', message: describeError(error) }));
   };
 
   const onOverlayKey = (shown: Visible, input: string, commands: readonly Command[]): void => {
