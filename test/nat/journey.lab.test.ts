@@ -1,6 +1,7 @@
 /**
  * Running pvt nodes in the natlab, as people would use them: daemons inside the lab's hosts, driven by
- * the CLI over their Unix sockets. home1 (behind gw1 with miniupnpd) maps its port and is reached
+ * the CLI over their Unix sockets. With PCP, NAT-PMP and UPnP each forced, pub reaches home1's daemon
+ * through its mapping until SIGTERM gives it back. home1 (behind gw1 with miniupnpd) maps its port and is reached
  * through it by home2 (behind gw2, no port mapping, dials out only): invite → join → chat both ways;
  * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
  * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis;
@@ -77,11 +78,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** `pvt daemon` inside the lab host; resolves once it serves. */
-function startDaemon(p: Peer): Promise<Daemon> {
+function startDaemon(p: Peer, env: Record<string, string> = {}): Promise<Daemon> {
   const child = spawn(
     natlab.path,
     ['exec', p.node, process.execPath, PVT_BIN, 'daemon', '--port', String(p.port), ...p.flags],
-    { env: { ...process.env, ...ENV, ...p.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, ...ENV, ...p.home.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -147,6 +151,15 @@ async function deliver(from: Peer, to: Peer, text: string, timeoutMs = 20_000): 
   );
 }
 
+/** A TCP connection from the lab's public host: 'connected', or why not (refused, timeout, …). */
+function tcpFromPub(host: string, port: number): string {
+  const script = `const s = require('node:net').connect(${port}, ${JSON.stringify(host)});
+    s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); });
+    s.on('connect', () => { console.log('connected'); process.exit(0); });
+    s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
+  return natlab.run(['exec', 'pub', process.execPath, '-e', script], ENV).trim();
+}
+
 /** miniupnpd's list lines that mention a port. */
 const mappingsFor = (port: number): string[] =>
   natlab
@@ -205,6 +218,22 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(await stopDaemon(alice)).toBe(0);
     expect(mappingsFor(alice.port)).toEqual([]);
   }, 180_000);
+
+  for (const method of ['pcp', 'natpmp', 'upnp'] as const) {
+    test(`${method} forced: pub reaches the daemon through the mapping; SIGTERM gives it back`, async () => {
+      const port = { pcp: 40_312, natpmp: 40_313, upnp: 40_314 }[method];
+      const ivy = peer(`Ivy-${method}`, 'home1', port);
+      await pvt(ivy, ['init', '--name', ivy.name]);
+      await startDaemon(ivy, { PVT_NAT_METHOD: method });
+      const nat = await natOf(ivy);
+      expect(nat).toMatchObject({ state: 'mapped', method, external: `${lab.NATLAB_GW1_PUBLIC_IP}:${port}` });
+      expect(mappingsFor(port).length).toBeGreaterThan(0);
+      expect(tcpFromPub(lab.NATLAB_GW1_PUBLIC_IP ?? '', port)).toBe('connected');
+      expect(await stopDaemon(ivy)).toBe(0);
+      expect(mappingsFor(port)).toEqual([]);
+      expect(tcpFromPub(lab.NATLAB_GW1_PUBLIC_IP ?? '', port)).not.toBe('connected');
+    }, 60_000);
+  }
 
   test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
     const carol = peer('Carol', 'home1', 40_303);
