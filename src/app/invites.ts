@@ -48,7 +48,7 @@ import { initSession, serializeState } from '../protocol/ratchet/index.ts';
 import { formatSasDigits } from '../protocol/sas.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import type { CreateInviteOptions, InviteView } from './api.ts';
-import { DEFAULT_INVITE_TTL_MS } from './constants.ts';
+import { DEFAULT_INVITE_TTL_MS, INVITE_NAT_WAIT_MS } from './constants.ts';
 import { checkContactName } from './contacts.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import {
@@ -143,6 +143,8 @@ export class Invites {
     }
     const alias = options.alias === undefined ? null : checkContactName(options.alias);
     if (alias !== null && ctx.contacts.nameTaken(alias)) throw new ContactNameTakenError(alias);
+    // Just after start the router may still be answering: the invite should carry the mapped address.
+    await ctx.network()?.natSettled(INVITE_NAT_WAIT_MS);
     const nowMs = ctx.now();
     const invite = createInvite({
       inviter: this.#ourLocator(MAX_INVITE_ADDRS),

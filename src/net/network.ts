@@ -63,6 +63,11 @@ export interface Network {
   readonly invite: InviteService;
   readonly presence: Presence;
   nat(): NatStatus;
+  /**
+   * Resolves once the NAT diagnosis under way (if any) has a verdict, or after `timeoutMs`: an invite made
+   * right after start should carry the mapped address.
+   */
+  natSettled(timeoutMs: number): Promise<void>;
   /** Starts (true) or stops and gives back (false) the port mapping; no-op when loopback-only. */
   setPortMapping(enabled: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -179,9 +184,14 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       ? NAT_OFF
       : { ...NAT_OFF, state: init.portMapping === 'ask' ? 'ask' : 'checking' };
   let nat: NatService | undefined;
+  const settledWaiters = new Set<() => void>();
   const setNat = (status: NatStatus) => {
     natStatus = status;
     reachable = status.state === 'mapped' || status.state === 'public';
+    if (status.state !== 'checking') {
+      for (const wake of settledWaiters) wake();
+      settledWaiters.clear();
+    }
     init.onNatChanged?.(status);
   };
   const startNat = async () => {
@@ -239,6 +249,18 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     invite,
     presence,
     nat: () => ({ ...natStatus, relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed) }),
+    natSettled(timeoutMs) {
+      if (natStatus.state !== 'checking' || stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          settledWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeoutMs);
+        settledWaiters.add(wake);
+      });
+    },
     async setPortMapping(enabled) {
       if (stopped || init.loopbackOnly) return;
       if (enabled) await startNat();
@@ -248,6 +270,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       if (stopped) return;
       stopped = true;
       clearInterval(relayTimer);
+      for (const wake of settledWaiters) wake();
       libp2p.removeEventListener('self:peer:update', onSelfUpdate);
       // The router mapping is given back first, while the node still answers.
       const service = nat;

@@ -235,6 +235,42 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     }, 60_000);
   }
 
+  test('pvt invite without a daemon waits for the mapping, so home2 can join it', async () => {
+    const jo = peer('Jo', 'home1', 40_315);
+    const kim = peer('Kim', 'home2', 40_316);
+    await pvt(jo, ['init', '--name', 'Jo']);
+    await pvt(kim, ['init', '--name', 'Kim']);
+    await startDaemon(kim);
+    const inviter = spawn(
+      natlab.path,
+      [
+        'exec',
+        'home1',
+        process.execPath,
+        PVT_BIN,
+        'invite',
+        '--json',
+        '--port',
+        String(jo.port),
+        '--no-mdns',
+      ],
+      { env: { ...process.env, ...ENV, ...jo.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => inviter.on('exit', (code) => resolve(code)));
+    const code = await until('the invite code', async () => {
+      const first = out.split('\n')[0];
+      return first ? (JSON.parse(first) as { code: string }).code : undefined;
+    });
+    const joined = await json<{ contact: { name: string } }>(kim, ['join', code]);
+    expect(joined.contact.name).toBe('Jo');
+    expect(await exited).toBe(0);
+    expect(mappingsFor(jo.port)).toEqual([]);
+  }, 60_000);
+
   test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
     const carol = peer('Carol', 'home1', 40_303);
     await pvt(carol, ['init', '--name', 'Carol']);
