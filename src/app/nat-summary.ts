@@ -1,6 +1,7 @@
 /**
  * The short, human form of a NAT status, shared by the TUI status bar and `pvt status`:
- * "PCP 198.51.100.7:41873 · 59 min" (mapped: method, public address, minutes left), "behind CGNAT ·
+ * "PCP 198.51.100.7:41873 ✓ · 59 min" (mapped: method, public address, ✓ once someone outside has
+ * connected through it, minutes left), "behind CGNAT ·
  * outgoing only" (or "· relayed" while a contact relays for us), "checking NAT…".
  * Pure: the current time is a parameter. Knows the NatStatus shape, nothing about how it was found.
  */
@@ -22,11 +23,11 @@ export function natSummary(nat: NatStatus, now: number): string {
     case 'checking':
       return 'checking NAT…';
     case 'public':
-      return 'public address';
+      return nat.confirmed ? 'public address ✓' : 'public address';
     case 'mapped': {
-      const parts = [
-        `${nat.method ? (METHOD_NAMES[nat.method] ?? nat.method) : 'mapped'} ${nat.external ?? ''}`.trim(),
-      ];
+      // ✓: someone outside has connected through it since.
+      const method = nat.method ? (METHOD_NAMES[nat.method] ?? nat.method) : 'mapped';
+      const parts = [`${method} ${nat.external ?? ''}${nat.confirmed ? ' ✓' : ''}`.trim()];
       if (nat.expiresAt !== null) parts.push(`${minutesLeft(nat.expiresAt, now)} min`);
       return parts.join(' · ');
     }

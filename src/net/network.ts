@@ -5,10 +5,10 @@
  * negotiation (only identify and ping are registered besides ours). stop() closes every stream,
  * connection, socket and timer. The app reaches the network only through this object.
  */
-import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface';
+import type { AbortOptions, Connection, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../store/logger.ts';
-import { isRelayed, shareableAddrs } from './addresses.ts';
+import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
 import { RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
@@ -82,6 +82,7 @@ function natStatusOf(d: NatDiagnosis): NatStatus {
     expiresAt: m?.expiresAt ?? null,
     diagnosis: d,
     relayed: false,
+    confirmed: false,
   };
 }
 
@@ -184,8 +185,19 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       ? NAT_OFF
       : { ...NAT_OFF, state: init.portMapping === 'ask' ? 'ask' : 'checking' };
   let nat: NatService | undefined;
+  // An inbound connection from a public address while we claim to be reachable confirms it.
+  let confirmed = false;
+  const onConnectionOpen = (evt: CustomEvent<Connection>) => {
+    const c = evt.detail;
+    if (confirmed || !reachable || c.direction !== 'inbound' || pathOf(c.remoteAddr) !== 'direct') return;
+    confirmed = true;
+    logger.info('nat.confirmed');
+    init.onNatChanged?.(natStatus);
+  };
+  libp2p.addEventListener('connection:open', onConnectionOpen);
   const settledWaiters = new Set<() => void>();
   const setNat = (status: NatStatus) => {
+    if (status.state !== natStatus.state || status.external !== natStatus.external) confirmed = false;
     natStatus = status;
     reachable = status.state === 'mapped' || status.state === 'public';
     if (status.state !== 'checking') {
@@ -226,6 +238,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     await presence.start();
   } catch (error) {
     clearInterval(relayTimer);
+    libp2p.removeEventListener('connection:open', onConnectionOpen);
     await Promise.resolve(libp2p.stop()).catch(() => undefined);
     throw error;
   }
@@ -248,7 +261,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
-    nat: () => ({ ...natStatus, relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed) }),
+    nat: () => ({ ...natStatus, confirmed, relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed) }),
     natSettled(timeoutMs) {
       if (natStatus.state !== 'checking' || stopped) return Promise.resolve();
       return new Promise<void>((resolve) => {
@@ -270,6 +283,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       if (stopped) return;
       stopped = true;
       clearInterval(relayTimer);
+      libp2p.removeEventListener('connection:open', onConnectionOpen);
       for (const wake of settledWaiters) wake();
       libp2p.removeEventListener('self:peer:update', onSelfUpdate);
       // The router mapping is given back first, while the node still answers.

@@ -37,6 +37,7 @@ interface Nat {
   state: string;
   method: string | null;
   external: string | null;
+  confirmed: boolean;
 }
 
 interface Message {
@@ -196,13 +197,16 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     // pvt nat shows the daemon's own diagnosis and leaves its mapping in place.
     const held = mappingsFor(alice.port);
     const report = await json<{ source: string; verdict: string; deleted: unknown }>(alice, ['nat']);
-    expect(report).toMatchObject({ source: 'daemon', verdict: 'mapped', deleted: null });
+    expect(report).toMatchObject({ source: 'daemon', verdict: 'mapped', deleted: null, confirmed: false });
     expect(mappingsFor(alice.port)).toEqual(held);
 
     // home2 can reach home1 only through gw1's mapping: the invite must carry the mapped address.
     await pair(alice, bob);
     await deliver(alice, bob, 'hello Bob, through the mapping');
     await deliver(bob, alice, 'hi Alice, from behind gw2');
+    // Bob came in through the mapping: it is shown to work, not just granted.
+    expect((await natOf(alice)).confirmed).toBe(true);
+    expect(await pvt(alice, ['status'])).toContain(`nat:         PCP ${nat.external} ✓ ·`);
 
     // SIGTERM: the daemon gives the mapping back before it exits.
     expect(await stopDaemon(alice)).toBe(0);

@@ -42,6 +42,8 @@ describe('port-mapping question', () => {
       nat: { ...NAT_OFF, state: 'mapped', method: 'pcp', external: '198.51.100.11:40100', expiresAt },
     });
     await tui.waitFor('1 contact, 1 connected · PCP 198.51.100.11:40100 · 59 min');
+    api.setNetwork({ ...api.networkStatus, nat: { ...api.networkStatus.nat, confirmed: true } });
+    await tui.waitFor('PCP 198.51.100.11:40100 ✓ · 59 min');
     api.setNetwork({ ...api.networkStatus, nat: { ...NAT_OFF, state: 'behind CGNAT' } });
     await tui.waitFor('behind CGNAT · outgoing only');
     api.setNetwork({ ...api.networkStatus, nat: { ...NAT_OFF, state: 'behind CGNAT', relayed: true } });

@@ -30,6 +30,8 @@ export interface NatReport extends NatDiagnosis {
   readonly deleted: boolean | null;
   /** 'daemon': the running daemon's own diagnosis and mapping (left in place); 'probe': made here. */
   readonly source: 'daemon' | 'probe';
+  /** Daemon only: someone outside has connected to it directly since the verdict. */
+  readonly confirmed?: boolean;
 }
 
 /** How long `pvt nat` waits for a daemon that is still checking. */
@@ -42,7 +44,7 @@ const DAEMON_VERDICT_WAIT_MS = 15_000;
  */
 async function fromDaemon(
   ctx: Parameters<CommandSpec['run']>[0],
-): Promise<{ port: number | undefined; diagnosis: NatDiagnosis | null } | undefined> {
+): Promise<{ port: number | undefined; diagnosis: NatDiagnosis | null; confirmed: boolean } | undefined> {
   const conn = await openDaemonConnection({ profileDir: launcherFor(ctx).dataDir });
   if (!conn) return undefined;
   try {
@@ -50,13 +52,14 @@ async function fromDaemon(
     let net = await api.network();
     const tcp = net.addresses.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p !== undefined);
     const port = tcp === undefined ? undefined : Number(tcp);
-    if (ctx.network.port > 0 && ctx.network.port !== port) return { port, diagnosis: null };
+    if (ctx.network.port > 0 && ctx.network.port !== port) return { port, diagnosis: null, confirmed: false };
     const deadline = Date.now() + DAEMON_VERDICT_WAIT_MS;
     while (net.nat.state === 'checking' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       net = await api.network();
     }
-    return { port, diagnosis: net.nat.state === 'off' || net.nat.state === 'ask' ? null : net.nat.diagnosis };
+    const diagnosis = net.nat.state === 'off' || net.nat.state === 'ask' ? null : net.nat.diagnosis;
+    return { port, diagnosis, confirmed: net.nat.confirmed === true };
   } finally {
     conn.close();
   }
@@ -90,7 +93,12 @@ function render(r: NatReport): string {
       `stun:      mapping ${stun.classification}${stun.address ? `, public address ${stun.address}` : ''} (local UDP port ${stun.localPorts.join(', ') || '-'}, ${stun.ms} ms)`,
     );
   }
-  if (r.source === 'daemon') lines.push('source:    the running daemon (its mapping stays)');
+  if (r.source === 'daemon') {
+    lines.push('source:    the running daemon (its mapping stays)');
+    lines.push(
+      `reachable: ${r.confirmed ? 'confirmed (a connection came in from outside)' : 'not confirmed yet (no connection from outside so far)'}`,
+    );
+  }
   lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
   return lines.join('\n');
 }
@@ -142,7 +150,13 @@ export const natCommand: CommandSpec = {
         const verdict = diagnosis.verdict === 'public' ? 'public' : verdictWith(diagnosis.mapping, stun);
         diagnosis = { ...diagnosis, stun, verdict };
       }
-      const report: NatReport = { ...diagnosis, portMapping: true, deleted: null, source: 'daemon' };
+      const report: NatReport = {
+        ...diagnosis,
+        portMapping: true,
+        deleted: null,
+        source: 'daemon',
+        confirmed: daemon.confirmed,
+      };
       ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
       return 0;
     }

@@ -31,11 +31,17 @@ export interface NatStatus {
   readonly diagnosis: NatDiagnosis | null;
   /** A contact relays for this node (circuit relay reservation): contacts can reach it through them. */
   readonly relayed: boolean;
+  /**
+   * Someone outside has connected to this node directly since the verdict (an inbound connection from a
+   * public address): the mapping or public address is shown to work, not just granted.
+   */
+  readonly confirmed: boolean;
 }
 
 /** No port mapping (and no verdict). */
 export const NAT_OFF: NatStatus = {
   relayed: false,
+  confirmed: false,
   state: 'off',
   method: null,
   external: null,
