@@ -1,7 +1,7 @@
 /**
  * Running pvt nodes in the natlab, as people would use them: daemons inside the lab's hosts, driven by
  * the CLI over their Unix sockets. With PCP, NAT-PMP and UPnP each forced, pub reaches home1's daemon
- * through its mapping until SIGTERM gives it back. home1 (behind gw1 with miniupnpd) maps its port and is reached
+ * through its mapping until SIGTERM gives it back (Ctrl+C on pvt invite too). home1 (behind gw1 with miniupnpd) maps its port and is reached
  * through it by home2 (behind gw2, no port mapping, dials out only): invite → join → chat both ways;
  * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
  * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis;
@@ -273,6 +273,36 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(joined.contact.name).toBe('Jo');
     expect(await exited).toBe(0);
     expect(mappingsFor(jo.port)).toEqual([]);
+  }, 60_000);
+
+  test('Ctrl+C (SIGINT) on pvt invite gives its mapping back', async () => {
+    const lou = peer('Lou', 'home1', 40_317);
+    await pvt(lou, ['init', '--name', 'Lou']);
+    const inviter = spawn(
+      natlab.path,
+      [
+        'exec',
+        'home1',
+        process.execPath,
+        PVT_BIN,
+        'invite',
+        '--json',
+        '--port',
+        String(lou.port),
+        '--no-mdns',
+      ],
+      { env: { ...process.env, ...ENV, ...lou.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => inviter.on('exit', (code) => resolve(code)));
+    await until('the invite code', async () => (out.includes('"code"') ? true : undefined));
+    expect(mappingsFor(lou.port).length).toBeGreaterThan(0);
+    inviter.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(mappingsFor(lou.port)).toEqual([]);
   }, 60_000);
 
   test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
