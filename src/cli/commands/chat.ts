@@ -15,7 +15,9 @@ export const chatCommand: CommandSpec = {
   summary: 'open the chat TUI (the default command)',
   usage: ['pvt chat [--no-bell]', 'pvt'],
   details:
-    'First run: onboarding (display name, key protection). Press ? or type /help inside for key bindings.',
+    'First run: onboarding (display name, key protection). The first time the node would open a port on ' +
+    'your router (PCP, NAT-PMP, UPnP) it asks once; --no-port-mapping skips it for a run. Press ? or type ' +
+    '/help inside for key bindings.',
   flags: { bell: { type: 'boolean', default: true } },
   flagHelp: [['--no-bell', 'no terminal bell on new messages']],
   async run(ctx, input, flags) {
