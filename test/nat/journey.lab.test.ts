@@ -6,7 +6,7 @@
  * SIGTERM gives the mapping back; both restart and find each other from stored addresses; a kill -9
  * leaves a mapping that the next start reuses (never two); a network change re-runs the diagnosis;
  * two peers that cannot be dialled talk through a reachable contact's relay. v6a ↔ v6b chat directly over IPv6;
- * home1 ↔ home1b on one LAN show the LAN badge. Skips with the reason when the lab cannot run.
+ * home1 ↔ home1b on one LAN show the LAN badge and find each other over mDNS after both moved port. Skips with the reason when the lab cannot run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -28,7 +28,7 @@ interface Peer {
   readonly name: string;
   readonly node: string;
   readonly home: TempHome;
-  readonly port: number;
+  port: number;
   readonly flags: readonly string[];
   daemon?: Daemon;
 }
@@ -404,7 +404,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(contacts.find((c) => c.name === 'Erin')?.path).toBe('direct');
   }, 120_000);
 
-  test('home1 ↔ home1b on one LAN (mDNS on): the LAN badge', async () => {
+  test('home1 ↔ home1b on one LAN: the LAN badge; found again over mDNS when both moved port', async () => {
     const fay = peer('Fay', 'home1', 40_306, []);
     const gus = peer('Gus', 'home1b', 40_307, ['--no-port-mapping']);
     await pvt(fay, ['init', '--name', 'Fay']);
@@ -416,5 +416,16 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     const contacts = await json<{ name: string; path: string }[]>(gus, ['contacts']);
     expect(contacts.find((c) => c.name === 'Fay')?.path).toBe('lan');
     expect((await natOf(gus)).state).toBe('off');
+
+    // Both restart on other ports: every stored address is stale, only mDNS can bring them together.
+    await stopDaemon(fay);
+    await stopDaemon(gus);
+    fay.port = 40_318;
+    gus.port = 40_319;
+    await startDaemon(fay);
+    await startDaemon(gus);
+    await deliver(fay, gus, 'found you on the LAN', 30_000);
+    const again = await json<{ name: string; path: string }[]>(fay, ['contacts']);
+    expect(again.find((c) => c.name === 'Gus')?.path).toBe('lan');
   }, 120_000);
 });
