@@ -50,7 +50,7 @@ export interface MessageView {
 export type Verification = 'unverified' | 'verified' | 'rejected';
 
 /** How a contact is reached right now: same LAN (private/link-local address), a direct connection, or not. */
-export type PathBadge = 'lan' | 'direct' | 'relayed' | 'offline';
+export type PathBadge = 'lan' | 'direct' | 'mapped' | 'relayed' | 'offline';
 
 export interface ContactView {
   /** Stable local id (hex); also the id of the contact's conversation. */
@@ -109,7 +109,7 @@ export type PvtEvent =
   | {
       readonly type: 'contact-online';
       readonly contact: ContactView;
-      readonly path: 'lan' | 'direct' | 'relayed';
+      readonly path: Exclude<PathBadge, 'offline'>;
     }
   | { readonly type: 'contact-offline'; readonly contact: ContactView }
   /** Unread counts changed (new message in, or `markRead`). */

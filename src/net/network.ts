@@ -104,6 +104,8 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
   const logger = init.logger.child('net');
   // Whether contacts elsewhere can dial us (public address or a mapping): only then do we relay for them.
   let reachable = false;
+  // The mapped public address; it comes first among the shareable ones (a contact elsewhere can dial it).
+  let mapped: Multiaddr | undefined;
   const { libp2p, port } = await startNode({
     transportSeed: init.transportSeed,
     port: init.port,
@@ -161,9 +163,8 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       void keepRelay().catch(() => {});
     },
     onOffline: init.onOffline,
+    mapped: () => mapped !== undefined,
   })(components);
-  // The mapped public address comes first: it is the one a contact elsewhere can dial.
-  let mapped: Multiaddr | undefined;
   const ownAddrs = (max: number) =>
     shareableAddrs(
       mapped ? [mapped, ...libp2p.getMultiaddrs()] : libp2p.getMultiaddrs(),

@@ -11,12 +11,18 @@ import type { Logger } from '../store/logger.ts';
 import { pathOf } from './addresses.ts';
 import { DIAL_TIMEOUT_MS, RETRY_INITIAL_MS, RETRY_JITTER, RETRY_MAX_MS } from './constants.ts';
 
-export type Path = 'lan' | 'direct' | 'relayed';
+/**
+ * How a contact is connected: 'lan' (private addresses), 'mapped' (it came in through our router
+ * mapping), 'direct' (public addresses otherwise), 'relayed' (only through a contact's relay).
+ */
+export type Path = 'lan' | 'direct' | 'mapped' | 'relayed';
 
 export interface PresenceInit {
   readonly isContact: (peerId: string) => boolean;
   readonly onOnline: (peerId: string, path: Path) => void;
   readonly onOffline: (peerId: string) => void;
+  /** Whether we hold a router mapping now (an inbound connection from outside then came through it). */
+  readonly mapped?: () => boolean;
 }
 
 export interface PresenceComponents {
@@ -59,8 +65,14 @@ export function createPresence(init: PresenceInit): (components: PresenceCompone
         .getConnections()
         .filter((c) => c.remotePeer.toString() === key && c.status === 'open');
       if (conns.length === 0) return 'offline';
-      const paths = new Set(conns.map((c) => pathOf(c.remoteAddr)));
-      return paths.has('lan') ? 'lan' : paths.has('direct') ? 'direct' : 'relayed';
+      const paths = new Set<Path>(
+        conns.map((c) => {
+          const p = pathOf(c.remoteAddr);
+          return p === 'direct' && c.direction === 'inbound' && init.mapped?.() ? 'mapped' : p;
+        }),
+      );
+      for (const p of ['lan', 'direct', 'mapped'] as const) if (paths.has(p)) return p;
+      return 'relayed';
     };
 
     const schedule = (w: Watched) => {

@@ -207,6 +207,10 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     // Bob came in through the mapping: it is shown to work, not just granted.
     expect((await natOf(alice)).confirmed).toBe(true);
     expect(await pvt(alice, ['status'])).toContain(`nat:         PCP ${nat.external} ✓ ·`);
+    const bobSeen = (await json<{ name: string; path: string }[]>(alice, ['contacts'])).find(
+      (c) => c.name === 'Bob',
+    );
+    expect(bobSeen?.path).toBe('mapped');
 
     // SIGTERM: the daemon gives the mapping back before it exits.
     expect(await stopDaemon(alice)).toBe(0);

@@ -8,6 +8,7 @@ import type { PathBadge, Verification } from '../../app/api.ts';
 const BADGE: Readonly<Record<PathBadge, { long: string; short: string }>> = {
   lan: { long: 'LAN', short: 'LAN' },
   direct: { long: 'direct', short: 'dir' },
+  mapped: { long: 'mapped', short: 'map' },
   relayed: { long: 'relayed', short: 'rel' },
   offline: { long: 'offline', short: 'off' },
 };
