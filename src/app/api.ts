@@ -222,4 +222,6 @@ export interface NetworkOptions {
   readonly portMapping?: boolean | 'ask';
   /** Only these methods, in order (lab tests: PVT_NAT_METHOD). */
   readonly natMethods?: readonly string[];
+  /** STUN servers ("host:port") the NAT diagnosis also asks (PVT_STUN_SERVERS); default none. */
+  readonly stunServers?: readonly string[];
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Rng } from '../crypto/bytes.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
+import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
@@ -135,6 +136,7 @@ export class MessagingCore {
         portMapping,
         natMethods: options.natMethods,
         natRecordFile: join(this.#dataDir, NAT_RECORD_FILE),
+        stunServers: parseStunServers(options.stunServers ?? []),
         onNatChanged: () => {
           if (this.#network) this.#ctx.emit({ type: 'network', network: this.networkStatus() });
         },

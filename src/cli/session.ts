@@ -7,7 +7,8 @@ import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { AppError } from '../app/errors.ts';
 import { createLauncher } from '../app/launcher.ts';
 import { connectDaemon } from '../daemon/client.ts';
-import type { CommandContext } from './command.ts';
+import { parseStunServers } from '../net/nat/stun.ts';
+import { type CommandContext, UsageError } from './command.ts';
 import { passphraseForUnlock } from './passphrase.ts';
 
 export function launcherFor(ctx: CommandContext): ProfileLauncher {
@@ -32,16 +33,26 @@ function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions |
 /**
  * The node options from the global flags. `ask` (the TUI) waits for the user's answer about port mapping
  * when the profile has none; other commands map unless --no-port-mapping or the profile says no.
- * PVT_NAT_METHOD=pcp|natpmp|upnp restricts the methods (lab tests).
+ * PVT_NAT_METHOD=pcp|natpmp|upnp restricts the methods (lab tests); PVT_STUN_SERVERS (comma-separated
+ * host:port) adds STUN to the node's diagnosis.
  */
 export function networkOptions(ctx: CommandContext, mapping: true | 'ask'): NetworkOptions {
   const forced = process.env.PVT_NAT_METHOD;
+  const stun = process.env.PVT_STUN_SERVERS;
+  if (stun) {
+    try {
+      parseStunServers([stun]);
+    } catch (error) {
+      throw new UsageError(`PVT_STUN_SERVERS: ${(error as Error).message}`);
+    }
+  }
   return {
     port: ctx.network.port,
     mdns: ctx.network.mdns,
     loopbackOnly: ctx.network.loopbackOnly,
     portMapping: ctx.network.portMapping ? mapping : false,
     ...(forced ? { natMethods: [forced] } : {}),
+    ...(stun ? { stunServers: [stun] } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { createInviteService, type FrameChannel, type InviteService } from './in
 import type { NatMethod } from './nat/clients.ts';
 import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
 import { NAT_OFF, type NatStatus } from './nat/status.ts';
+import type { StunServer } from './nat/stun.ts';
 import { startNode } from './node.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -37,6 +38,8 @@ export interface NetworkInit {
   readonly natMethods?: readonly string[];
   /** Where the mapping held is recorded, so a crash's mapping is reused or deleted on the next start. */
   readonly natRecordFile?: string;
+  /** STUN servers the diagnosis also asks (symmetric NAT, CGNAT behind a CPE); default none. */
+  readonly stunServers?: readonly StunServer[];
   /** Whether a transport PeerId (string) belongs to a contact: the chat gate. */
   readonly isContact: (peerId: string) => boolean;
   readonly onChatMessage: (peerId: string, message: Uint8Array) => Promise<void>;
@@ -215,6 +218,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       portMapping: true,
       methods,
       recordFile: init.natRecordFile,
+      stunServers: init.stunServers,
       onVerdict: (d) => {
         if (!nat) return;
         mapped = mappedAddr(d);

@@ -6,25 +6,16 @@
  * reports its 100.64/10 one. Without --stun no STUN server is contacted. Skips with the reason when the
  * lab cannot run here; each lab has its own prefix and is torn down in afterAll.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PVT_BIN, runPvt, tempHome } from '../helpers/cli.ts';
+import { natlab as natlabLab, natlabSkipReason, ROOT } from './natlab.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const NATLAB = join(ROOT, '..', 'shared', 'natlab', 'natlab.sh');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const PORT = 40_300;
-
-function skipReason(env: Record<string, string>): string | null {
-  if (!existsSync(NATLAB)) return `natlab unavailable: ${NATLAB} not found`;
-  const r = spawnSync(NATLAB, ['preflight'], { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (r.error) return `natlab unavailable: ${r.error.message}`;
-  return r.status === 0 ? null : r.stderr.trim().replace(/^natlab: error: /, 'natlab unavailable: ');
-}
-
-const natlab = (args: string[], env: Record<string, string>) =>
-  execFileSync(NATLAB, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+const skipReason = natlabSkipReason;
+const natlab = natlabLab.run;
 
 interface Report {
   verdict: string;
@@ -42,7 +33,7 @@ interface Report {
 /** The lab's STUN servers (two addresses, two ports), from `natlab status --json`. */
 function labUp(env: Record<string, string>): { lab: Record<string, string>; stun: string[] } {
   natlab(['up'], env);
-  const lab = (JSON.parse(natlab(['status', '--json'], env)) as { env: Record<string, string> }).env;
+  const lab = natlabLab.status(env);
   const stun = [
     `${lab.NATLAB_STUN_IP ?? '203.0.113.2'}:${lab.NATLAB_STUN_PORT ?? '3478'}`,
     `${lab.NATLAB_STUN_ALT_IP ?? '203.0.113.3'}:${lab.NATLAB_STUN_ALT_PORT ?? '3479'}`,
@@ -114,7 +105,7 @@ describe.skipIf(skip !== null)('pvt nat --stun in the default lab', () => {
 
   test('garbage --stun is a usage error (exit 2)', () => {
     const r = spawnSync(
-      NATLAB,
+      natlabLab.path,
       ['exec', 'home1', process.execPath, MAIN, 'nat', '--json', '--port', String(PORT), '--stun', 'a b:x'],
       { encoding: 'utf8', env: { ...process.env, ...ENV } },
     );
@@ -153,6 +144,35 @@ describe.skipIf(skipSym !== null)('pvt nat --stun behind a symmetric NAT', () =>
   test('without STUN the same NAT is only unreachable', () => {
     expect(pvtNat('home2', SYM, []).verdict).toBe('unreachable');
   });
+
+  test('a daemon given PVT_STUN_SERVERS says symmetric NAT in pvt status', async () => {
+    const home = tempHome();
+    try {
+      expect((await runPvt(['init', '--name', 'Sym'], { env: home.env })).code).toBe(0);
+      const daemon = spawn(
+        natlabLab.path,
+        ['exec', 'home2', process.execPath, PVT_BIN, 'daemon', '--port', String(PORT + 1), '--no-mdns'],
+        {
+          env: { ...process.env, ...SYM, ...home.env, PVT_STUN_SERVERS: stun.join(',') },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      const exited = new Promise((resolve) => daemon.on('exit', resolve));
+      try {
+        let text = '';
+        for (let i = 0; i < 100 && !text.includes('symmetric NAT'); i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          text = (await runPvt(['status'], { env: home.env })).stdout;
+        }
+        expect(text).toContain('nat:         symmetric NAT · outgoing only');
+      } finally {
+        daemon.kill('SIGTERM');
+        await exited;
+      }
+    } finally {
+      home.cleanup();
+    }
+  }, 60_000);
 });
 
 const CG = { NATLAB_PREFIX: 'pvtstuncg-', CGNAT: '1', PVT_PORT_MAPPING: '1', PVT_STUN_SERVERS: '' };

@@ -229,6 +229,8 @@ export interface NatServiceInit {
   readonly recordFile?: string;
   /** How often to look for a network change (default NETWORK_WATCH_MS). */
   readonly watchMs?: number;
+  /** STUN servers asked with every diagnosis (default none). */
+  readonly stunServers?: readonly StunServer[];
   readonly onVerdict?: (d: NatDiagnosis) => void;
 }
 
@@ -264,7 +266,14 @@ export function createNatService(init: NatServiceInit): (components: NatServiceC
       const signal = controller?.signal;
       if (!signal || signal.aborted) return;
       try {
-        const d = await diagnoseNat({ port: init.port, methods: init.methods, previous, signal, logger });
+        const d = await diagnoseNat({
+          port: init.port,
+          methods: init.methods,
+          stunServers: init.stunServers,
+          previous,
+          signal,
+          logger,
+        });
         if (signal.aborted) {
           if (d.mapping) await deleteMapping(d.mapping, logger);
           return;
