@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type DaemonProcess, startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt, type TempHome, tempHome } from '../helpers/cli.ts';
+import { until } from '../helpers/until.ts';
 
 const NET = [...TEST_NETWORK_FLAGS];
 const alice = tempHome('alice passphrase 1');
@@ -35,21 +36,6 @@ async function pvtJson<T>(home: TempHome, args: string[]): Promise<T> {
   return JSON.parse(r.stdout) as T;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 describe('two profiles, separate processes', () => {
   let code = '';
 
@@ -75,10 +61,14 @@ describe('two profiles, separate processes', () => {
       err += d;
     });
     const exited = new Promise<number | null>((resolve) => inviter.on('close', (c) => resolve(c)));
-    const invite = await until('the invite code', async () => {
-      const first = out.split('\n')[0];
-      return first ? (JSON.parse(first) as { code: string; expiresAt: number }) : undefined;
-    });
+    const invite = await until(
+      'the invite code',
+      async () => {
+        const first = out.split('\n')[0];
+        return first ? (JSON.parse(first) as { code: string; expiresAt: number }) : undefined;
+      },
+      30_000,
+    );
     code = invite.code;
     expect(code).toMatch(/^pvt1/);
 
@@ -112,12 +102,16 @@ describe('two profiles, separate processes', () => {
     expect((await runPvt(['send', 'Bob', 'hello Bob, from Alice'], { env: alice.env })).code).toBe(0);
     expect((await runPvt(['send', 'Alice', 'hi Alice 🙂 Bob here'], { env: bob.env })).code).toBe(0);
     const delivered = (home: TempHome, peer: string) =>
-      until(`${peer}'s conversation delivered`, async () => {
-        const log = await pvtJson<Message[]>(home, ['log', peer]);
-        const mine = log.filter((m) => m.direction === 'out');
-        const theirs = log.filter((m) => m.direction === 'in');
-        return mine.length === 1 && mine[0]?.state === 'delivered' && theirs.length === 1 ? log : undefined;
-      });
+      until(
+        `${peer}'s conversation delivered`,
+        async () => {
+          const log = await pvtJson<Message[]>(home, ['log', peer]);
+          const mine = log.filter((m) => m.direction === 'out');
+          const theirs = log.filter((m) => m.direction === 'in');
+          return mine.length === 1 && mine[0]?.state === 'delivered' && theirs.length === 1 ? log : undefined;
+        },
+        30_000,
+      );
     const aliceLog = await delivered(alice, 'Bob');
     const bobLog = await delivered(bob, 'Alice');
     expect(aliceLog.find((m) => m.direction === 'in')?.body).toBe('hi Alice 🙂 Bob here');

@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PVT_BIN, runPvt, type TempHome, tempHome } from '../helpers/cli.ts';
+import { until } from '../helpers/until.ts';
 import { natlab, natlabSkipReason } from './natlab.ts';
 
 // PVT_PORT_MAPPING=1 undoes the suite-wide 0 (vitest.config.ts): inside the lab, mapping is the point.
@@ -63,19 +64,19 @@ async function pvt(p: Peer, args: readonly string[]): Promise<string> {
 const json = async <T>(p: Peer, args: readonly string[]): Promise<T> =>
   JSON.parse(await pvt(p, [...args, '--json'])) as T;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/** `pvt invite --json` without a daemon, in the lab host: its output so far and its exit code. */
+function spawnInviter(p: Peer): { child: ChildProcess; out(): string; exited: Promise<number | null> } {
+  const child = spawn(
+    natlab.path,
+    ['exec', p.node, process.execPath, PVT_BIN, 'invite', '--json', '--port', String(p.port), '--no-mdns'],
+    { env: { ...process.env, ...ENV, ...p.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, exited };
 }
 
 /** `pvt daemon` inside the lab host; resolves once it serves. */
@@ -249,63 +250,25 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     await pvt(jo, ['init', '--name', 'Jo']);
     await pvt(kim, ['init', '--name', 'Kim']);
     await startDaemon(kim);
-    const inviter = spawn(
-      natlab.path,
-      [
-        'exec',
-        'home1',
-        process.execPath,
-        PVT_BIN,
-        'invite',
-        '--json',
-        '--port',
-        String(jo.port),
-        '--no-mdns',
-      ],
-      { env: { ...process.env, ...ENV, ...jo.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((resolve) => inviter.on('exit', (code) => resolve(code)));
+    const inviter = spawnInviter(jo);
     const code = await until('the invite code', async () => {
-      const first = out.split('\n')[0];
+      const first = inviter.out().split('\n')[0];
       return first ? (JSON.parse(first) as { code: string }).code : undefined;
     });
     const joined = await json<{ contact: { name: string } }>(kim, ['join', code]);
     expect(joined.contact.name).toBe('Jo');
-    expect(await exited).toBe(0);
+    expect(await inviter.exited).toBe(0);
     expect(mappingsFor(jo.port)).toEqual([]);
   }, 60_000);
 
   test('Ctrl+C (SIGINT) on pvt invite gives its mapping back', async () => {
     const lou = peer('Lou', 'home1', 40_317);
     await pvt(lou, ['init', '--name', 'Lou']);
-    const inviter = spawn(
-      natlab.path,
-      [
-        'exec',
-        'home1',
-        process.execPath,
-        PVT_BIN,
-        'invite',
-        '--json',
-        '--port',
-        String(lou.port),
-        '--no-mdns',
-      ],
-      { env: { ...process.env, ...ENV, ...lou.home.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((resolve) => inviter.on('exit', (code) => resolve(code)));
-    await until('the invite code', async () => (out.includes('"code"') ? true : undefined));
+    const inviter = spawnInviter(lou);
+    await until('the invite code', async () => (inviter.out().includes('"code"') ? true : undefined));
     expect(mappingsFor(lou.port).length).toBeGreaterThan(0);
-    inviter.kill('SIGINT');
-    expect(await exited).toBe(130);
+    inviter.child.kill('SIGINT');
+    expect(await inviter.exited).toBe(130);
     expect(mappingsFor(lou.port)).toEqual([]);
   }, 60_000);
 

@@ -3,16 +3,10 @@
  * the user's consent, under way, or what it concluded, with the mapping held. Types and the "off" value only.
  */
 
-import type { NatDiagnosis } from './service.ts';
+import type { NatDiagnosis, NatVerdict } from './service.ts';
 
 /** What the NAT diagnosis concluded (docs/nat.md). */
-export type NatVerdictName =
-  | 'public'
-  | 'mapped'
-  | 'behind CGNAT'
-  | 'double NAT'
-  | 'symmetric NAT'
-  | 'unreachable';
+export type NatVerdictName = NatVerdict;
 
 export interface NatStatus {
   /**
