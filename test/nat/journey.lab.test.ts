@@ -336,10 +336,14 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     // Ann joins Cora (Ann dials out); Cora, reachable, then relays for her contact Ann.
     await pair(cora, ann);
     const coraId = (await json<{ network: { peerId: string } }>(cora, ['status'])).network.peerId;
-    await until('a reservation on Cora in Ann’s addresses', async () => {
-      const s = await json<{ network: { addresses: string[] } }>(ann, ['status']);
-      return s.network.addresses.some((a) => a.includes(`/p2p/${coraId}/p2p-circuit`)) ? true : undefined;
-    });
+    await until(
+      'a reservation on Cora in Ann’s addresses',
+      async () => {
+        const s = await json<{ network: { addresses: string[] } }>(ann, ['status']);
+        return s.network.addresses.some((a) => a.includes(`/p2p/${coraId}/p2p-circuit`)) ? true : undefined;
+      },
+      45_000,
+    ); // the first request may be refused (Cora adding Ann); the retry comes within 10 s
 
     expect(await pvt(ann, ['status'])).toContain('nat:         port mapping off · relayed');
 
