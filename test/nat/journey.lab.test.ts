@@ -360,6 +360,23 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(['relayed', 'direct']).toContain(path);
   }, 180_000);
 
+  test('a global IPv6 address next to private IPv4 still gets an IPv4 mapping', async () => {
+    // Most homes today: IPv6 from the provider, IPv4 behind NAT. IPv4-only contacts need the mapping.
+    const uma = peer('Uma', 'home1', 40_320);
+    await pvt(uma, ['init', '--name', 'Uma']);
+    const v6 = ['exec', 'home1', 'ip', '-6', 'addr'];
+    natlab.run([...v6, 'add', '2001:db8:77::10/64', 'dev', 'eth0', 'nodad'], ENV);
+    try {
+      await startDaemon(uma);
+      const nat = await natOf(uma);
+      expect(nat).toMatchObject({ state: 'mapped', method: 'pcp' });
+      expect(mappingsFor(uma.port).length).toBeGreaterThan(0);
+      expect(await stopDaemon(uma)).toBe(0);
+    } finally {
+      natlab.run([...v6, 'del', '2001:db8:77::10/64', 'dev', 'eth0'], ENV);
+    }
+  }, 60_000);
+
   test('v6a ↔ v6b: public IPv6 addresses, chat directly', async () => {
     const dave = peer('Dave', 'v6a', 40_304);
     const erin = peer('Erin', 'v6b', 40_305);

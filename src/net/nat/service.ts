@@ -1,8 +1,9 @@
 /**
- * NAT orchestration. `diagnoseNat` runs once: local addresses (a public IPv4 or global IPv6 address
- * means `public`), then PCP → NAT-PMP → UPnP against the default gateway, stopping at the first
- * mapping; the verdict is `mapped`, `behind CGNAT` (external address in 100.64.0.0/10), `double NAT`
- * (external address private) or `unreachable`. With `stunServers` configured (none by default) a STUN
+ * NAT orchestration. `diagnoseNat` runs once: local addresses (a public IPv4 address means `public`),
+ * then PCP → NAT-PMP → UPnP against the default gateway, stopping at the first mapping; the verdict is
+ * `mapped`, `behind CGNAT` (external address in 100.64.0.0/10), `double NAT` (external address
+ * private) or `unreachable` — or `public` when no useful IPv4 mapping exists but a global IPv6 address
+ * does (IPv4 is mapped even then: IPv4-only contacts could not dial an IPv6 address). With `stunServers` configured (none by default) a STUN
  * observation runs in parallel with the mapping attempts: an endpoint-dependent NAT without a usable
  * mapping is `symmetric NAT`, and a gateway address other than the STUN-observed one is `behind CGNAT` /
  * `double NAT` (see verdictWith). `createNatService(init)(components)` is the long-lived
@@ -112,6 +113,7 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
   const t0 = performance.now();
   const locals = localAddresses();
   const attempts: MethodAttempt[] = [];
+  const globalV6 = !o.ignorePublicAddresses && locals.some((a) => isGlobalIpv6(a));
   // Started first and awaited last: STUN adds no latency to the mapping attempts.
   const stunRun: Promise<StunObservation | null> = o.stunServers?.length
     ? stunObserve(o.stunServers, { signal: o.signal })
@@ -130,8 +132,12 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
       o.logger?.warn('nat.stun_failed', { error: errorInfo(e).error });
       stun = null;
     }
+    let v = verdict ?? verdictWith(mapping, stun);
+    // A global IPv6 address alone does not let IPv4-only contacts dial us, so IPv4 is mapped anyway; it
+    // is the verdict only when IPv4 cannot be mapped usefully (DS-Lite / CGNAT with native IPv6).
+    if (v !== 'mapped' && globalV6) v = 'public';
     return {
-      verdict: verdict ?? verdictWith(mapping, stun),
+      verdict: v,
       port: o.port,
       gateway,
       localAddresses: locals,
@@ -143,10 +149,7 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
       ms: Math.round(performance.now() - t0),
     };
   };
-  if (
-    !o.ignorePublicAddresses &&
-    locals.some((a) => (isIPv4(a) && !isPrivateIpv4(a) && !isCgnatIpv4(a)) || isGlobalIpv6(a))
-  ) {
+  if (!o.ignorePublicAddresses && locals.some((a) => isIPv4(a) && !isPrivateIpv4(a) && !isCgnatIpv4(a))) {
     return done('public', null, null);
   }
   let gateway: string;
