@@ -44,6 +44,8 @@ export interface MessageView {
   readonly body: string;
   readonly createdAt: number;
   readonly state: MessageState;
+  /** Why it failed, in words, when `state` is 'failed'. */
+  readonly failure?: string;
 }
 
 /** Where a contact stands after the SAS comparison: confirmed, not yet compared, or a mismatch. */
@@ -99,7 +101,13 @@ export interface NetworkStatus {
 
 export type PvtEvent =
   | { readonly type: 'message'; readonly message: MessageView }
-  | { readonly type: 'message-state'; readonly id: string; readonly state: MessageState }
+  | {
+      readonly type: 'message-state';
+      readonly id: string;
+      readonly state: MessageState;
+      /** Why it failed, in words, when `state` is 'failed'. */
+      readonly failure?: string;
+    }
   | { readonly type: 'status'; readonly text: string }
   /** A contact was added by a join: on the joiner (after `join`) and on the inviter (its invite was used). */
   | { readonly type: 'contact-added'; readonly contact: ContactView; readonly sas: string }

@@ -42,3 +42,7 @@ export const SETTING_PORT = 'net.port';
 export const SETTING_PORT_MAPPING = 'net.port-mapping';
 /** File in the profile directory recording the router mapping held (cleaned up after a crash). */
 export const NAT_RECORD_FILE = 'nat-mapping.json';
+/** Why a message failed, by the code stored with it (`messages.failure`). */
+export const FAILURE_TEXT: Readonly<Record<string, string>> = {
+  rejected: 'not sent: you rejected this contact (the codes differed)',
+};

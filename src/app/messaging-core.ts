@@ -31,6 +31,7 @@ import type {
   PvtEvent,
 } from './api.ts';
 import {
+  FAILURE_TEXT,
   FIRST_MESSAGE_WAIT_MS,
   INBOX_SEEN_RETENTION_MS,
   NAT_RECORD_FILE,
@@ -242,6 +243,15 @@ export class MessagingCore {
     }
     const row = this.#contacts.setVerification(name, decision === 'confirm' ? 'verified' : 'rejected');
     const net = this.#network;
+    if (decision === 'reject') {
+      // Nothing more will be sent to it: what was still waiting fails, with the reason.
+      const failed = this.#ctx.sql.transaction('failing the messages to a rejected contact', () =>
+        this.#chat.failUndelivered(row.id, 'rejected'),
+      );
+      for (const id of failed) {
+        this.#ctx.emit({ type: 'message-state', id, state: 'failed', failure: FAILURE_TEXT.rejected });
+      }
+    }
     if (net && decision === 'reject') {
       // A rejected contact is cut off: its chat streams are refused and nothing is sent to it.
       this.#messaging.outbox.forget(row.id);

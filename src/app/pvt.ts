@@ -28,7 +28,13 @@ import type {
   PvtEvent,
 } from './api.ts';
 import { SELF_CONVERSATION } from './api.ts';
-import { DEFAULT_MESSAGE_PAGE, MAX_MESSAGE_BODY_BYTES, MAX_MESSAGE_PAGE, SELF_TITLE } from './constants.ts';
+import {
+  DEFAULT_MESSAGE_PAGE,
+  FAILURE_TEXT,
+  MAX_MESSAGE_BODY_BYTES,
+  MAX_MESSAGE_PAGE,
+  SELF_TITLE,
+} from './constants.ts';
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { MessagingCore } from './messaging-core.ts';
@@ -51,6 +57,7 @@ function toView(m: StoredMessage): MessageView {
     body: m.body,
     createdAt: m.createdAt,
     state: m.state as MessageState,
+    ...(m.failure ? { failure: FAILURE_TEXT[m.failure] ?? m.failure } : {}),
   };
 }
 

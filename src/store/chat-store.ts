@@ -67,6 +67,11 @@ export interface ChatStore {
   setMessageState(id: string, state: string): boolean;
   /** Moves a message from `from` to `to` only (never downgrades delivered → sent); true when it moved. */
   advanceState(id: string, from: string, to: string): boolean;
+  /**
+   * Marks every outgoing message of a conversation that is not delivered yet as failed with `failure`
+   * (a short code) and drops the contact's outbox; returns the ids that changed.
+   */
+  failUndelivered(conversationId: string, failure: string): string[];
   message(id: string): ChatMessageRow | undefined;
   // outbox
   enqueue(o: {
@@ -178,6 +183,14 @@ export function createChatStore(sql: SqlAccess): ChatStore {
       return (
         Number(stmt('UPDATE messages SET state = ? WHERE id = ? AND state = ?').run(to, id, from).changes) > 0
       );
+    },
+    failUndelivered(conversationId, failure) {
+      const rows = stmt(
+        `UPDATE messages SET state = 'failed', failure = ?
+         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent') RETURNING id`,
+      ).all(failure, conversationId) as { id: string }[];
+      stmt('DELETE FROM outbox WHERE contact_id = ?').run(conversationId);
+      return rows.map((r) => r.id);
     },
     message(id) {
       const r = sql.read('reading a message', () => stmt('SELECT * FROM messages WHERE id = ?').get(id)) as

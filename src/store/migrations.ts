@@ -96,6 +96,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE contacts ADD COLUMN sealed_sas BLOB;
     `,
   },
+  {
+    version: 4,
+    description: 'why a message failed (a short code such as "rejected"; never message content)',
+    sql: `
+      ALTER TABLE messages ADD COLUMN failure TEXT;
+    `,
+  },
 ];
 
 /** Throws when versions are not 1, 2, 3, … in order (checked by tests and at open). */

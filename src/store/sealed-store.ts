@@ -24,6 +24,8 @@ export interface StoredMessage {
   state: string;
   createdAt: number;
   body: string;
+  /** Why the message failed (a code such as 'rejected'), when its state is 'failed'. */
+  failure?: string;
 }
 
 export interface StoredConversation {
@@ -86,6 +88,7 @@ type MessageRow = {
   state: string;
   created_at: number;
   sealed_body: Uint8Array;
+  failure: string | null;
 };
 
 type ConversationRow = {
@@ -172,6 +175,7 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
     state: r.state,
     createdAt: r.created_at,
     body: sealer.openText('messages', 'body', r.id, r.sealed_body),
+    ...(r.failure ? { failure: r.failure } : {}),
   });
 
   return {

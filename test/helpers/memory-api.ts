@@ -160,12 +160,12 @@ export class MemoryPvt implements PvtApi {
     return message;
   }
 
-  setState(id: string, state: MessageState): void {
+  setState(id: string, state: MessageState, failure?: string): void {
     for (const list of this.#byConversation.values()) {
       const at = list.findIndex((m) => m.id === id);
-      if (at !== -1) list[at] = { ...list[at]!, state };
+      if (at !== -1) list[at] = { ...list[at]!, state, ...(failure ? { failure } : {}) };
     }
-    this.emit({ type: 'message-state', id, state });
+    this.emit({ type: 'message-state', id, state, ...(failure ? { failure } : {}) });
   }
 
   listenerCount(): number {

@@ -101,6 +101,14 @@ describe('contacts', () => {
     expect((await alice.api.contactMessages('Bob')).find((x) => x.id === m.id)?.state).not.toBe('delivered');
     expect((await bob.api.contactMessages('Alice')).some((x) => x.body === 'are you there?')).toBe(false);
 
+    // When Alice rejects Bob too, what she still had waiting fails, with the reason, and stays failed.
+    await alice.api.verifyContact('Bob', 'reject');
+    const failed = (await alice.api.contactMessages('Bob')).find((x) => x.id === m.id);
+    expect(failed).toMatchObject({ state: 'failed', failure: expect.stringContaining('rejected') });
+    expect(
+      alice.events.some((e) => e.type === 'message-state' && e.id === m.id && e.state === 'failed'),
+    ).toBe(true);
+
     await bob.api.removeContact('Alice');
     expect(await bob.api.contacts()).toEqual([]);
     expect((await bob.api.conversations()).map((c) => c.title)).not.toContain('Alice');

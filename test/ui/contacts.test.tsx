@@ -123,7 +123,7 @@ describe('conversations', () => {
     await tui.waitFor((x) => row(x, 'Bob').startsWith('> '));
   });
 
-  test('sending to a contact: api.send, then pending ⋯ → sent ✓ → delivered ✓✓; a refused send says why', async () => {
+  test('sending to a contact: api.send, then pending ⋯ → sent ✓ → delivered ✓✓, or failed ✗ with the reason; a refused send says why', async () => {
     const api = new ContactsPvt(GRACE_AND_BOB);
     tui = await open(api, { columns: 90, rows: 24 });
     await tui.press('tab');
@@ -137,12 +137,17 @@ describe('conversations', () => {
     await tui.waitFor('hi Grace ✓');
     api.setState(sent.id, 'delivered');
     await tui.waitFor('hi Grace ✓✓');
+    await tui.type('second\r');
+    await tui.waitFor('second ⋯');
+    const second = (await api.contactMessages('Grace')).find((m) => m.body === 'second')!;
+    api.setState(second.id, 'failed', 'not sent: you rejected this contact');
+    await tui.waitFor('second ✗ not sent: you rejected this contact');
 
     await tui.press('shift+tab', 'shift+tab');
     await tui.waitFor('chat with Mallory is refused');
     await tui.type('anyone?\r');
     await tui.waitFor('! not sent: chat with "Mallory" is refused');
-    expect(api.calls.send).toHaveLength(1);
+    expect(api.calls.send).toHaveLength(2);
   });
 
   test('a removed conversation on screen goes back to the notes', async () => {

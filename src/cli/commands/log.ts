@@ -25,7 +25,8 @@ const STATE_MARK: Record<string, string> = {
 
 function line(m: MessageView, peer: string | undefined): string {
   const who = m.direction === 'in' ? (peer ?? 'them') : 'me';
-  const mark = m.direction === 'out' && STATE_MARK[m.state] ? `  ${STATE_MARK[m.state]}` : '';
+  const why = m.state === 'failed' && m.failure ? ` ${m.failure}` : '';
+  const mark = m.direction === 'out' && STATE_MARK[m.state] ? `  ${STATE_MARK[m.state]}${why}` : '';
   return peer === undefined
     ? `${stamp(m.createdAt)}  ${m.body}\n`
     : `${stamp(m.createdAt)}  ${who}: ${m.body}${mark}\n`;
@@ -42,7 +43,7 @@ function follow(
       if (e.type === 'message' && e.message.conversationId === conversationId) {
         ctx.stdout.write(ctx.json ? `${JSON.stringify(e.message)}\n` : line(e.message, peer));
       } else if (e.type === 'message-state' && ctx.json) {
-        ctx.stdout.write(`${JSON.stringify({ id: e.id, state: e.state })}\n`);
+        ctx.stdout.write(`${JSON.stringify({ id: e.id, state: e.state, failure: e.failure })}\n`);
       }
     });
     const stop = () => {

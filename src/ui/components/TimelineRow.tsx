@@ -56,7 +56,11 @@ export function MessageRow(props: { readonly message: MessageView } & RowGeometr
           )}
           <Text {...(incoming ? theme.incoming : theme.plain)}>{row}</Text>
           {glyph && i === rows.length - 1 ? (
-            <Text {...stateStyle(theme, message.state)}> {glyph}</Text>
+            <Text {...stateStyle(theme, message.state)}>
+              {' '}
+              {glyph}
+              {message.state === 'failed' && message.failure ? ` ${message.failure}` : ''}
+            </Text>
           ) : null}
         </Text>
       ))}

@@ -151,7 +151,11 @@ function onEvent(state: ChatState, event: PvtEvent): ChatState {
       if (!state.messages.some((m) => m.id === event.id)) return state;
       return {
         ...state,
-        messages: state.messages.map((m) => (m.id === event.id ? { ...m, state: event.state } : m)),
+        messages: state.messages.map((m) =>
+          m.id === event.id
+            ? { ...m, state: event.state, ...(event.failure ? { failure: event.failure } : {}) }
+            : m,
+        ),
       };
     }
     case 'status':
