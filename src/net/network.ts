@@ -5,7 +5,7 @@
  * negotiation (only identify and ping are registered besides ours). stop() closes every stream,
  * connection, socket and timer. The app reaches the network only through this object.
  */
-import type { AbortOptions, Connection, Libp2p, PeerId } from '@libp2p/interface';
+import type { AbortOptions, Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../store/logger.ts';
 import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
@@ -14,6 +14,7 @@ import { RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
 import type { NatMethod } from './nat/clients.ts';
+import { addObserved, contradictsMapping } from './nat/observed.ts';
 import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
 import { NAT_OFF, type NatStatus } from './nat/status.ts';
 import type { StunServer } from './nat/stun.ts';
@@ -86,6 +87,7 @@ function natStatusOf(d: NatDiagnosis): NatStatus {
     diagnosis: d,
     relayed: false,
     confirmed: false,
+    observed: [],
   };
 }
 
@@ -199,6 +201,30 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     init.onNatChanged?.(natStatus);
   };
   libp2p.addEventListener('connection:open', onConnectionOpen);
+  // What peers outside the LAN see us as (identify). When that contradicts the gateway's external
+  // address, the mapping sits behind another NAT: it is not announced, and the verdict is double NAT.
+  let observed: string[] = [];
+  let contradicted: string | undefined;
+  const doubleNat = () => {
+    mapped = undefined;
+    setNat({ ...NAT_OFF, state: 'double NAT', diagnosis: natStatus.diagnosis });
+    onSelfUpdate();
+  };
+  const onIdentify = (evt: CustomEvent<IdentifyResult>) => {
+    const { observedAddr, connection } = evt.detail;
+    const first = observedAddr?.getComponents()[0];
+    if (first?.code !== 4 || first.value === undefined || pathOf(connection.remoteAddr) !== 'direct') return;
+    const next = addObserved(observed, first.value);
+    if (next.join() === observed.join()) return;
+    observed = next;
+    const external = natStatus.state === 'mapped' ? natStatus.diagnosis?.mapping?.externalAddress : undefined;
+    if (external !== undefined && contradictsMapping(observed, external)) {
+      logger.info('nat.double_nat_observed');
+      contradicted = external;
+      doubleNat();
+    } else init.onNatChanged?.(natStatus);
+  };
+  libp2p.addEventListener('peer:identify', onIdentify);
   const settledWaiters = new Set<() => void>();
   const setNat = (status: NatStatus) => {
     if (status.state !== natStatus.state || status.external !== natStatus.external) confirmed = false;
@@ -221,6 +247,12 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       stunServers: init.stunServers,
       onVerdict: (d) => {
         if (!nat) return;
+        // A renewal of the mapping peers have shown to be unreachable stays double NAT.
+        if (d.verdict === 'mapped' && d.mapping?.externalAddress === contradicted) {
+          natStatus = { ...natStatus, diagnosis: d };
+          return;
+        }
+        contradicted = undefined;
         mapped = mappedAddr(d);
         setNat(natStatusOf(d));
         onSelfUpdate();
@@ -244,6 +276,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
   } catch (error) {
     clearInterval(relayTimer);
     libp2p.removeEventListener('connection:open', onConnectionOpen);
+    libp2p.removeEventListener('peer:identify', onIdentify);
     await Promise.resolve(libp2p.stop()).catch(() => undefined);
     throw error;
   }
@@ -266,7 +299,12 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
-    nat: () => ({ ...natStatus, confirmed, relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed) }),
+    nat: () => ({
+      ...natStatus,
+      confirmed,
+      observed,
+      relayed: !stopped && libp2p.getMultiaddrs().some(isRelayed),
+    }),
     natSettled(timeoutMs) {
       if (natStatus.state !== 'checking' || stopped) return Promise.resolve();
       return new Promise<void>((resolve) => {
@@ -289,6 +327,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       stopped = true;
       clearInterval(relayTimer);
       libp2p.removeEventListener('connection:open', onConnectionOpen);
+      libp2p.removeEventListener('peer:identify', onIdentify);
       for (const wake of settledWaiters) wake();
       libp2p.removeEventListener('self:peer:update', onSelfUpdate);
       // The router mapping is given back first, while the node still answers.

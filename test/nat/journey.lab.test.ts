@@ -212,6 +212,13 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
       (c) => c.name === 'Bob',
     );
     expect(bobSeen?.path).toBe('mapped');
+    // What peers outside see (identify): Bob's connection through Alice's mapping shows gw1's address to
+    // Alice, and Alice sees Bob at gw2's.
+    const observedBy = async (p: Peer) =>
+      (await json<{ network: { nat: { observed: string[] } } }>(p, ['status'])).network.nat.observed;
+    expect(await observedBy(alice)).toContain(lab.NATLAB_GW1_PUBLIC_IP);
+    expect(await observedBy(bob)).toContain(lab.NATLAB_GW2_WAN_IP);
+    expect((await natOf(alice)).state).toBe('mapped');
 
     // SIGTERM: the daemon gives the mapping back before it exits.
     expect(await stopDaemon(alice)).toBe(0);

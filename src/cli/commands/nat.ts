@@ -32,6 +32,8 @@ export interface NatReport extends NatDiagnosis {
   readonly source: 'daemon' | 'probe';
   /** Daemon only: someone outside has connected to it directly since the verdict. */
   readonly confirmed?: boolean;
+  /** Daemon only: public IPv4 addresses peers outside the LAN see it at (identify), newest last. */
+  readonly observed?: readonly string[];
 }
 
 /** How long `pvt nat` waits for a daemon that is still checking. */
@@ -42,9 +44,17 @@ const DAEMON_VERDICT_WAIT_MS = 15_000;
  * checking): a second mapping of the same port from here would replace the daemon's (PCP) and then
  * delete it.
  */
-async function fromDaemon(
-  ctx: Parameters<CommandSpec['run']>[0],
-): Promise<{ port: number | undefined; diagnosis: NatDiagnosis | null; confirmed: boolean } | undefined> {
+async function fromDaemon(ctx: Parameters<CommandSpec['run']>[0]): Promise<
+  | {
+      port: number | undefined;
+      diagnosis: NatDiagnosis | null;
+      confirmed: boolean;
+      observed: string[];
+      /** The daemon's verdict now: newer than its diagnosis when peers showed a double NAT. */
+      state: string;
+    }
+  | undefined
+> {
   const conn = await openDaemonConnection({ profileDir: launcherFor(ctx).dataDir });
   if (!conn) return undefined;
   try {
@@ -52,14 +62,22 @@ async function fromDaemon(
     let net = await api.network();
     const tcp = net.addresses.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p !== undefined);
     const port = tcp === undefined ? undefined : Number(tcp);
-    if (ctx.network.port > 0 && ctx.network.port !== port) return { port, diagnosis: null, confirmed: false };
+    if (ctx.network.port > 0 && ctx.network.port !== port) {
+      return { port, diagnosis: null, confirmed: false, observed: [], state: net.nat.state };
+    }
     const deadline = Date.now() + DAEMON_VERDICT_WAIT_MS;
     while (net.nat.state === 'checking' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       net = await api.network();
     }
     const diagnosis = net.nat.state === 'off' || net.nat.state === 'ask' ? null : net.nat.diagnosis;
-    return { port, diagnosis, confirmed: net.nat.confirmed === true };
+    return {
+      port,
+      diagnosis,
+      confirmed: net.nat.confirmed === true,
+      observed: [...(net.nat.observed ?? [])],
+      state: net.nat.state,
+    };
   } finally {
     conn.close();
   }
@@ -97,6 +115,7 @@ function render(r: NatReport): string {
     lines.push('source:    the running daemon (its mapping stays)');
     lines.push(
       `reachable: ${r.confirmed ? 'confirmed (a connection came in from outside)' : 'not confirmed yet (no connection from outside so far)'}`,
+      `observed:  ${r.observed?.length ? r.observed.join(', ') : '(no peer outside the LAN has said yet)'}`,
     );
   }
   lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
@@ -156,6 +175,9 @@ export const natCommand: CommandSpec = {
         deleted: null,
         source: 'daemon',
         confirmed: daemon.confirmed,
+        observed: daemon.observed,
+        // Peers may have shown the daemon's mapping to sit behind another NAT since its diagnosis.
+        verdict: daemon.state === 'double NAT' ? 'double NAT' : diagnosis.verdict,
       };
       ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
       return 0;

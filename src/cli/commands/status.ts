@@ -63,6 +63,9 @@ function render(r: StatusReport): string {
     `network:     ${r.network.summary}`,
     ...r.network.addresses.map((a) => `             ${a}`),
     ...(r.network.online ? [`nat:         ${natSummary(r.network.nat, Date.now())}`] : []),
+    ...(r.network.online && r.network.nat.observed.length > 0
+      ? [`observed:    ${r.network.nat.observed.join(', ')} (the address peers outside see)`]
+      : []),
     `contacts:    ${r.contacts.total} (${r.contacts.verified} verified, ${r.contacts.online} connected now)`,
     '',
   ].join('\n');

@@ -30,12 +30,15 @@ export interface NatStatus {
    * public address): the mapping or public address is shown to work, not just granted.
    */
   readonly confirmed: boolean;
+  /** Public IPv4 addresses peers outside the LAN said they see us at (identify), newest last. */
+  readonly observed: readonly string[];
 }
 
 /** No port mapping (and no verdict). */
 export const NAT_OFF: NatStatus = {
   relayed: false,
   confirmed: false,
+  observed: [],
   state: 'off',
   method: null,
   external: null,
