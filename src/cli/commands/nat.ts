@@ -118,7 +118,9 @@ function render(r: NatReport): string {
       `observed:  ${r.observed?.length ? r.observed.join(', ') : '(no peer outside the LAN has said yet)'}`,
     );
   }
-  lines.push(`verdict:   ${r.verdict} (${r.ms} ms)`, '');
+  const untried =
+    !r.portMapping && r.verdict === 'unreachable' ? ' as far as known: no method was tried' : '';
+  lines.push(`verdict:   ${r.verdict}${untried} (${r.ms} ms)`, '');
   return lines.join('\n');
 }
 

@@ -1,0 +1,36 @@
+/**
+ * `pvt nat` on this machine, touching no router: with port mapping off (the suite sets
+ * PVT_PORT_MAPPING=0; --no-port-mapping here too) it tries no method and says so; without a port and
+ * without a daemon it asks for one (exit 2); a bad --stun value exits 2. The lab tests cover the rest.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { runPvt, tempHome } from '../helpers/cli.ts';
+
+const home = tempHome();
+afterAll(() => home.cleanup());
+
+describe('pvt nat without the lab', () => {
+  test('port mapping off: no method is tried, and the text says so', async () => {
+    const r = await runPvt(['nat', '--port', '40999', '--no-port-mapping'], {
+      env: { ...home.env, PVT_PORT_MAPPING: '0' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('methods:   port mapping disabled');
+    expect(r.stdout).not.toMatch(/^(pcp|natpmp|upnp) /m);
+    // A machine with a public IPv4 address says `public`; any other says it tried nothing.
+    if (r.stdout.includes('verdict:   unreachable')) expect(r.stdout).toContain('no method was tried');
+    const json = await runPvt(['nat', '--json', '--port', '40999', '--no-port-mapping'], { env: home.env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ attempts: [], mapping: null, portMapping: false });
+  });
+
+  test('no port and no daemon: exit 2 with what to do; a bad --stun: exit 2', async () => {
+    const r = await runPvt(['nat', '--no-port-mapping'], { env: home.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--port N/);
+    const bad = await runPvt(['nat', '--port', '40999', '--no-port-mapping', '--stun', 'not a host:x'], {
+      env: home.env,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--stun/);
+  });
+});
