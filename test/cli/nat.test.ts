@@ -20,7 +20,11 @@ describe('pvt nat without the lab', () => {
     // A machine with a public IPv4 address says `public`; any other says it tried nothing.
     if (r.stdout.includes('verdict:   unreachable')) expect(r.stdout).toContain('no method was tried');
     const json = await runPvt(['nat', '--json', '--port', '40999', '--no-port-mapping'], { env: home.env });
-    expect(JSON.parse(json.stdout)).toMatchObject({ attempts: [], mapping: null, portMapping: false });
+    const report = JSON.parse(json.stdout) as { interfaces: { name: string; addresses: string[] }[] };
+    expect(report).toMatchObject({ attempts: [], mapping: null, portMapping: false });
+    // The whole diagnosis names the interfaces and their addresses.
+    expect(report.interfaces.every((i) => i.name.length > 0 && i.addresses.length > 0)).toBe(true);
+    for (const i of report.interfaces) expect(r.stdout).toContain(` ${i.name} `);
   });
 
   test('no port and no daemon: exit 2 with what to do; a bad --stun: exit 2', async () => {

@@ -86,8 +86,13 @@ async function fromDaemon(ctx: Parameters<CommandSpec['run']>[0]): Promise<
 function render(r: NatReport): string {
   const lines = [
     `port:      TCP ${r.port}`,
-    `gateway:   ${r.gateway ?? '(none found)'}`,
-    `local:     ${r.localAddresses.join(', ') || '(none)'}`,
+    `gateway:   ${r.gateway ?? (r.verdict === 'public' && r.attempts.length === 0 ? '(not looked up: a public address)' : '(none found)')}`,
+    // `interfaces` may be missing in a diagnosis from an older daemon.
+    ...((r.interfaces ?? []).length > 0
+      ? r.interfaces.map(
+          (i, n) => `${n === 0 ? 'local:    ' : '          '} ${i.name} ${i.addresses.join(', ')}`,
+        )
+      : [`local:     ${r.localAddresses.join(', ') || '(none)'}`]),
   ];
   if (!r.portMapping) lines.push('methods:   port mapping disabled (--no-port-mapping)');
   for (const a of r.attempts) {

@@ -71,11 +71,17 @@ export function localAddressTowards(host: string): Promise<string> {
   });
 }
 
-/** Every non-internal address of the machine (IPv4 and IPv6). */
-export function localAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (!a.internal) out.push(a.address);
+/** The machine's non-internal interfaces with their addresses (IPv4 and IPv6). */
+export function localInterfaces(): { name: string; addresses: string[] }[] {
+  const out: { name: string; addresses: string[] }[] = [];
+  for (const [name, list] of Object.entries(networkInterfaces())) {
+    const addresses = (list ?? []).filter((a) => !a.internal).map((a) => a.address);
+    if (addresses.length > 0) out.push({ name, addresses });
   }
   return out;
+}
+
+/** Every non-internal address of the machine (IPv4 and IPv6). */
+export function localAddresses(): string[] {
+  return localInterfaces().flatMap((i) => i.addresses);
 }

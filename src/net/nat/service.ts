@@ -18,7 +18,7 @@ import type { Logger } from '../../store/logger.ts';
 import { type MappingClient, type NatMethod, natPmpClient, type PortMapping, pcpClient } from './clients.ts';
 import { DELETE_TIMEOUT_MS, MIN_RENEW_DELAY_MS, NETWORK_WATCH_MS, RETRY_DELAY_MS } from './constants.ts';
 import { NatAbortedError } from './errors.ts';
-import { defaultGateway, localAddresses } from './gateway.ts';
+import { defaultGateway, localAddresses, localInterfaces } from './gateway.ts';
 import { isCgnatIpv4, isGlobalIpv6, isPrivateIpv4 } from './ip.ts';
 import { type StunObservation, type StunServer, stunObserve } from './stun.ts';
 import { upnpClient } from './upnp.ts';
@@ -48,6 +48,8 @@ export interface NatDiagnosis {
   readonly port: number;
   readonly gateway: string | null;
   readonly localAddresses: readonly string[];
+  /** The same addresses by interface (name → addresses). */
+  readonly interfaces: readonly { readonly name: string; readonly addresses: readonly string[] }[];
   readonly attempts: readonly MethodAttempt[];
   readonly mapping: PortMapping | null;
   readonly externalAddress: string | null;
@@ -111,7 +113,8 @@ export function verdictWith(mapping: PortMapping | null, stun: StunObservation |
 
 export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
   const t0 = performance.now();
-  const locals = localAddresses();
+  const interfaces = localInterfaces();
+  const locals = interfaces.flatMap((i) => i.addresses);
   const attempts: MethodAttempt[] = [];
   const globalV6 = !o.ignorePublicAddresses && locals.some((a) => isGlobalIpv6(a));
   // Started first and awaited last: STUN adds no latency to the mapping attempts.
@@ -141,6 +144,7 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
       port: o.port,
       gateway,
       localAddresses: locals,
+      interfaces,
       attempts,
       mapping,
       externalAddress: mapping?.externalAddress ?? null,
