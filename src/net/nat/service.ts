@@ -297,7 +297,10 @@ export function createNatService(init: NatServiceInit): (components: NatServiceC
         init.onVerdict?.(d);
         if (current && current.lifetimeS > 0) {
           schedule(Math.max(MIN_RENEW_DELAY_MS, (current.lifetimeS * 1000) / 2), () => run(current));
-        } else if (d.verdict === 'unreachable') schedule(RETRY_DELAY_MS * 10, () => run(undefined));
+        } else if (!current && d.attempts.length > 0 && !d.attempts.some((a) => a.ok)) {
+          // No method answered (unreachable, or only IPv6 made us public): the router may come back.
+          schedule(RETRY_DELAY_MS * 10, () => run(undefined));
+        }
       } catch (e) {
         if (!(e instanceof NatAbortedError)) logger.warn('nat.failed', { error: errorInfo(e).error });
         if (!signal.aborted) schedule(RETRY_DELAY_MS, () => run(current));
