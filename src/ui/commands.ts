@@ -18,6 +18,8 @@ export type Submission =
   /** OLD and NEW are split later, against the contact names (`splitRename`). */
   | { readonly kind: 'rename'; readonly args: string }
   | { readonly kind: 'remove'; readonly name: string }
+  /** `/nat` shows reachability; `/nat on|off` allows or forbids port mapping (remembered). */
+  | { readonly kind: 'nat'; readonly set: boolean | null }
   /** A known command used wrongly: the message says how to use it. */
   | { readonly kind: 'usage'; readonly message: string }
   | { readonly kind: 'unknown'; readonly name: string };
@@ -38,6 +40,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/contacts', action: 'list contacts' },
   { usage: '/rename OLD NEW', action: 'rename a contact' },
   { usage: '/remove NAME', action: 'remove a contact' },
+  { usage: '/nat [on|off]', action: 'reachability' },
   { usage: '/help', action: 'this help' },
   { usage: '/quit', action: 'quit (also /exit)' },
   { usage: '//text', action: 'send "/text"' },
@@ -48,6 +51,7 @@ const USAGE: Readonly<Record<string, string>> = {
   verify: '/verify NAME',
   rename: '/rename OLD NEW',
   remove: '/remove NAME',
+  nat: '/nat [on|off]',
 };
 
 const usage = (name: string, problem: string): Submission => ({
@@ -105,6 +109,12 @@ export function parseSubmission(raw: string): Submission {
     case 'remove': {
       const n = nameArg(args);
       return n === '' ? usage(name, 'missing the contact name') : { kind: name, name: n };
+    }
+    case 'nat': {
+      const arg = args.trim().toLowerCase();
+      if (arg === '') return { kind: 'nat', set: null };
+      if (arg === 'on' || arg === 'off') return { kind: 'nat', set: arg === 'on' };
+      return usage('nat', `"${args.trim()}" is neither on nor off`);
     }
     case 'rename':
       return args.trim() === ''

@@ -279,6 +279,24 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     expect(mappingsFor(lou.port)).toEqual([]);
   }, 60_000);
 
+  test('pvt nat --forbid is remembered; --allow makes the running daemon map', async () => {
+    const vic = peer('Vic', 'home1', 40_321);
+    await pvt(vic, ['init', '--name', 'Vic']);
+    expect(await pvt(vic, ['nat', '--forbid'])).toContain('port mapping forbidden for this profile');
+    await startDaemon(vic);
+    expect((await natOf(vic)).state).toBe('off');
+    expect(mappingsFor(vic.port)).toEqual([]);
+    expect(await pvt(vic, ['nat', '--allow'])).toContain('port mapping allowed');
+    const nat = await until('the mapping after --allow', async () => {
+      const n = await natOf(vic);
+      return n.state === 'mapped' ? n : undefined;
+    });
+    expect(nat.external).toBe(`${lab.NATLAB_GW1_PUBLIC_IP}:${vic.port}`);
+    expect(mappingsFor(vic.port).length).toBeGreaterThan(0);
+    expect(await stopDaemon(vic)).toBe(0);
+    expect(mappingsFor(vic.port)).toEqual([]);
+  }, 60_000);
+
   test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
     const carol = peer('Carol', 'home1', 40_303);
     await pvt(carol, ['init', '--name', 'Carol']);

@@ -49,6 +49,16 @@ describe('slash commands', () => {
     expect(parseSubmission('/join as Bob')).toMatchObject({ kind: 'usage' });
   });
 
+  test('/nat shows; /nat on|off (any case) sets; anything else is a usage message', () => {
+    expect(parseSubmission('/nat')).toEqual({ kind: 'nat', set: null });
+    expect(parseSubmission('/nat ON')).toEqual({ kind: 'nat', set: true });
+    expect(parseSubmission('/nat off ')).toEqual({ kind: 'nat', set: false });
+    expect(parseSubmission('/nat later')).toEqual({
+      kind: 'usage',
+      message: '"later" is neither on nor off — usage: /nat [on|off]',
+    });
+  });
+
   test('/verify, /remove take the rest of the line as the name; /contacts; unknown stays unknown', () => {
     expect(parseSubmission('/verify Grace Hopper')).toEqual({ kind: 'verify', name: 'Grace Hopper' });
     expect(parseSubmission('/remove "Ada (2)"')).toEqual({ kind: 'remove', name: 'Ada (2)' });

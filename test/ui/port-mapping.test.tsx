@@ -69,4 +69,28 @@ describe('port-mapping question', () => {
     expect(tui.screen()).not.toContain('Open a port on your router?');
     expect(later.portMappingChoices).toEqual([]);
   });
+
+  test('/nat shows reachability; /nat off and /nat on change it; a wrong argument says how', async () => {
+    const api = new ContactsPvt([{ name: 'Grace', verification: 'verified', path: 'lan' }]);
+    api.networkStatus = {
+      ...api.networkStatus,
+      nat: { ...NAT_OFF, state: 'behind CGNAT', relayed: true, observed: ['198.51.100.64'] },
+    };
+    tui = await open(api);
+    await tui.type('/nat\r');
+    const panel = await tui.waitFor('Reachability');
+    expect(panel).toContain('behind CGNAT · relayed');
+    expect(panel).toContain('through a contact that relays for you');
+    expect(panel).toContain('198.51.100.64');
+    await tui.press('escape');
+    await tui.waitFor((s) => !s.includes('Reachability'));
+    await tui.type('/nat off\r');
+    await tui.waitFor('port mapping off (remembered)');
+    await tui.type('/nat on\r');
+    await tui.waitFor('port mapping allowed (remembered)');
+    expect(api.portMappingChoices).toEqual([false, true]);
+    await tui.type('/nat maybe\r');
+    await tui.waitFor('usage: /nat [on|off]');
+    expect(api.portMappingChoices).toEqual([false, true]);
+  });
 });

@@ -7,8 +7,10 @@
  * `--stun HOST:PORT` (repeatable or comma-separated; env PVT_STUN_SERVERS) also asks those STUN
  * servers, from one UDP socket, which address:port they see: the NAT's mapping behaviour, `symmetric
  * NAT`, CGNAT behind a CPE that reports a public-looking address. No STUN server is contacted unless
- * given. A hidden `--nat-method pcp|natpmp|upnp` (or env PVT_NAT_METHOD) forces one method, and
- * PVT_NAT_HOLD_MS keeps the mapping that long before deleting it (lab tests).
+ * given. `pvt nat --allow|--forbid` records the profile's answer about port mapping (as the TUI's
+ * question and `/nat on|off` do) and applies it to a running daemon. A hidden `--nat-method
+ * pcp|natpmp|upnp` (or env PVT_NAT_METHOD) forces one method, and PVT_NAT_HOLD_MS keeps the mapping
+ * that long before deleting it (lab tests).
  */
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
 import type { NatMethod } from '../../net/nat/clients.ts';
@@ -22,7 +24,7 @@ import {
 import { parseStunServers, type StunObservation, type StunServer, stunObserve } from '../../net/nat/stun.ts';
 import { nullLogger } from '../../store/logger.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { launcherFor } from '../session.ts';
+import { launcherFor, withPvt } from '../session.ts';
 
 export interface NatReport extends NatDiagnosis {
   readonly portMapping: boolean;
@@ -143,7 +145,7 @@ function stunServersFrom(flag: unknown): StunServer[] {
 export const natCommand: CommandSpec = {
   name: 'nat',
   summary: 'diagnose NAT traversal and port mapping for the node’s port',
-  usage: ['pvt nat [--json] [--port N] [--stun HOST:PORT]...'],
+  usage: ['pvt nat [--json] [--port N] [--stun HOST:PORT]...', 'pvt nat --allow|--forbid'],
   details:
     'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s), ' +
     'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, symmetric NAT, ' +
@@ -153,15 +155,32 @@ export const natCommand: CommandSpec = {
     'server given and reports the address:port each saw: the same from two servers = endpoint-independent ' +
     'mapping, different = symmetric NAT; a gateway address other than the one STUN saw = CGNAT or double NAT. ' +
     'No STUN server is contacted unless one is given.',
-  flags: { natMethod: { type: 'string' }, stun: { type: 'string', isMultiple: true } },
+  flags: {
+    natMethod: { type: 'string' },
+    stun: { type: 'string', isMultiple: true },
+    allow: { type: 'boolean', default: false },
+    forbid: { type: 'boolean', default: false },
+  },
   flagHelp: [
     [
       '--stun HOST[:PORT]',
       'also ask this STUN server (default port 3478; repeatable or comma-separated; env PVT_STUN_SERVERS)',
     ],
+    ['--allow', 'allow port mapping for this profile (remembered; a running daemon starts mapping)'],
+    ['--forbid', 'forbid port mapping for this profile (remembered; a running daemon gives its port back)'],
   ],
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
+    if (flags.allow === true || flags.forbid === true) {
+      if (flags.allow === true && flags.forbid === true)
+        throw new UsageError('--allow or --forbid, not both');
+      const allow = flags.allow === true;
+      const net = await withPvt(ctx, (api) => api.setPortMapping(allow));
+      if (ctx.json) ctx.stdout.write(`${JSON.stringify({ portMapping: allow, nat: net.nat })}\n`);
+      else
+        ctx.stdout.write(`port mapping ${allow ? 'allowed' : 'forbidden'} for this profile (remembered)\n`);
+      return 0;
+    }
     const forced = (flags.natMethod as string | undefined) ?? (process.env.PVT_NAT_METHOD || undefined);
     if (forced !== undefined && !NAT_METHODS.includes(forced as NatMethod)) {
       throw new UsageError(`--nat-method expects ${NAT_METHODS.join(', ')}`);

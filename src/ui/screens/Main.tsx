@@ -19,6 +19,7 @@ import { OverlayView } from '../components/OverlayView.tsx';
 import { StatusBar } from '../components/StatusBar.tsx';
 import { TooSmall } from '../components/TooSmall.tsx';
 import { describeError } from '../errors.ts';
+import { natLines } from '../format/nat.ts';
 import { sanitizeLine } from '../format/text.ts';
 import { useArmed } from '../hooks/useArmed.ts';
 import { useBell } from '../hooks/useBell.ts';
@@ -154,6 +155,10 @@ export function Main(props: MainProps) {
           case 'remove':
             actions.askRemove(submission.name);
             break;
+          case 'nat':
+            if (submission.set === null) showNat();
+            else setMapping(submission.set);
+            break;
           case 'usage':
             dispatch({ type: 'error', message: submission.message });
             break;
@@ -194,6 +199,27 @@ export function Main(props: MainProps) {
     askedMapping.current = true;
     dispatchOverlay({ type: 'open', panel: { kind: 'port-mapping' } });
   }, [natState, overlays.panel]);
+  const showNat = (): void => {
+    const net = chatRef.current.network;
+    if (!net?.online) {
+      dispatch({ type: 'error', message: 'offline: no network, nothing to show' });
+      return;
+    }
+    dispatchOverlay({
+      type: 'open',
+      panel: { kind: 'notice', title: 'Reachability', lines: natLines(net.nat, Date.now()), tone: 'ok' },
+    });
+  };
+  const setMapping = (allow: boolean): void => {
+    api.setPortMapping(allow).then(
+      () =>
+        dispatch({
+          type: 'notice',
+          message: allow ? 'port mapping allowed (remembered)' : 'port mapping off (remembered)',
+        }),
+      (error: unknown) => dispatch({ type: 'error', message: describeError(error) }),
+    );
+  };
   const answerPortMapping = (allow: boolean): void => {
     dispatchOverlay({ type: 'close-if', kind: 'port-mapping' });
     // No notice on success: the status bar itself shows "checking NAT…", then the result.
