@@ -1,9 +1,9 @@
 /**
  * The short, human form of a NAT status, shared by the TUI status bar and `pvt status`:
  * "PCP 198.51.100.7:41873 ✓ · 59 min" (mapped: method, public address, ✓ once someone outside has
- * connected through it, minutes left), "behind CGNAT ·
- * outgoing only" (or "· relayed" while a contact relays for us), "checking NAT…".
- * Pure: the current time is a parameter. Knows the NatStatus shape, nothing about how it was found.
+ * connected through it, minutes left), "behind CGNAT · outgoing only" (or "· relayed" while a contact
+ * relays for us), "checking NAT…". Pure: the current time is a parameter. Knows the NatStatus shape,
+ * nothing about how it was found.
  */
 import type { NatStatus } from './api.ts';
 

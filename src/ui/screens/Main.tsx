@@ -1,9 +1,10 @@
 /**
  * The main screen container: wires the chat store, the overlay panels (help, invite, join, code
- * comparison, safety number, contacts, remove question, notices), the composer's editor, slash
- * commands, the bell and the Static refresh together, and lays out the live frame (pending messages,
- * contacts pane | composer — or a panel — and the status bar) under the printed history. Talks to the
- * PvtApi only through its hooks; the pieces it renders are presentational.
+ * comparison, safety number, contacts, remove question, port-mapping question and reachability,
+ * notices), the composer's editor, slash commands, the bell and the Static refresh together, and lays
+ * out the live frame (pending messages, contacts pane | composer — or a panel — and the status bar)
+ * under the printed history. Talks to the PvtApi only through its hooks; the pieces it renders are
+ * presentational.
  */
 import { Box, useInput, usePaste } from 'ink';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
@@ -18,8 +19,6 @@ import { MessageList } from '../components/MessageList.tsx';
 import { OverlayView } from '../components/OverlayView.tsx';
 import { StatusBar } from '../components/StatusBar.tsx';
 import { TooSmall } from '../components/TooSmall.tsx';
-import { describeError } from '../errors.ts';
-import { natLines } from '../format/nat.ts';
 import { sanitizeLine } from '../format/text.ts';
 import { useArmed } from '../hooks/useArmed.ts';
 import { useBell } from '../hooks/useBell.ts';
@@ -27,6 +26,7 @@ import { useContactActions } from '../hooks/useContactActions.ts';
 import { useLayout } from '../hooks/useLayout.ts';
 import { useLineEditor } from '../hooks/useLineEditor.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { usePortMapping } from '../hooks/usePortMapping.ts';
 import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
 import { useSendQueue } from '../hooks/useSendQueue.ts';
 import { useStaticRefresh } from '../hooks/useStaticRefresh.ts';
@@ -76,6 +76,7 @@ export function Main(props: MainProps) {
   const current = useCallback(() => chatRef.current, []);
   const send = useSendQueue(api, dispatch, current);
   const actions = useContactActions(api, dispatch, dispatchOverlay, current);
+  const portMapping = usePortMapping(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
 
   const visible = visibleOverlay(overlays);
   const armed = useArmed(visible?.kind === 'sas' ? visible.prompt.contact.id : null);
@@ -156,8 +157,8 @@ export function Main(props: MainProps) {
             actions.askRemove(submission.name);
             break;
           case 'nat':
-            if (submission.set === null) showNat();
-            else setMapping(submission.set);
+            if (submission.set === null) portMapping.show();
+            else portMapping.set(submission.set);
             break;
           case 'usage':
             dispatch({ type: 'error', message: submission.message });
@@ -191,43 +192,6 @@ export function Main(props: MainProps) {
     if (chat.fatal) onFatal(chat.fatal);
   }, [chat.fatal, onFatal]);
 
-  // The first time the node would map a port on the router, ask (once per start until answered).
-  const askedMapping = useRef(false);
-  const natState = chat.network?.nat.state;
-  useEffect(() => {
-    if (natState !== 'ask' || askedMapping.current || overlays.panel !== null) return;
-    askedMapping.current = true;
-    dispatchOverlay({ type: 'open', panel: { kind: 'port-mapping' } });
-  }, [natState, overlays.panel]);
-  const showNat = (): void => {
-    const net = chatRef.current.network;
-    if (!net?.online) {
-      dispatch({ type: 'error', message: 'offline: no network, nothing to show' });
-      return;
-    }
-    dispatchOverlay({
-      type: 'open',
-      panel: { kind: 'notice', title: 'Reachability', lines: natLines(net.nat, Date.now()), tone: 'ok' },
-    });
-  };
-  const setMapping = (allow: boolean): void => {
-    api.setPortMapping(allow).then(
-      () =>
-        dispatch({
-          type: 'notice',
-          message: allow ? 'port mapping allowed (remembered)' : 'port mapping off (remembered)',
-        }),
-      (error: unknown) => dispatch({ type: 'error', message: describeError(error) }),
-    );
-  };
-  const answerPortMapping = (allow: boolean): void => {
-    dispatchOverlay({ type: 'close-if', kind: 'port-mapping' });
-    // No notice on success: the status bar itself shows "checking NAT…", then the result.
-    api
-      .setPortMapping(allow)
-      .catch((error: unknown) => dispatch({ type: 'error', message: describeError(error) }));
-  };
-
   const onOverlayKey = (shown: Visible, input: string, commands: readonly Command[]): void => {
     const intent = overlayIntent(shown, input, commands, armed);
     switch (intent.type) {
@@ -253,7 +217,7 @@ export function Main(props: MainProps) {
         if (shown.kind === 'confirm-remove') actions.remove(shown.name);
         return;
       case 'port-mapping':
-        answerPortMapping(intent.allow);
+        portMapping.answer(intent.allow);
         return;
       case 'cancel-join':
         actions.cancelJoin();
