@@ -22,8 +22,10 @@ export function natSummary(nat: NatStatus, now: number): string {
       return 'port mapping not yet allowed';
     case 'checking':
       return 'checking NAT…';
-    case 'public':
-      return nat.confirmed ? 'public address ✓' : 'public address';
+    case 'public': {
+      const what = nat.diagnosis?.publicVia === 'ipv6' ? 'public IPv6 address' : 'public address';
+      return nat.confirmed ? `${what} ✓` : what;
+    }
     case 'mapped': {
       // ✓: someone outside has connected through it since.
       const method = nat.method ? (METHOD_NAMES[nat.method] ?? nat.method) : 'mapped';

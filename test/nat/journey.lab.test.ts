@@ -410,6 +410,8 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     await startDaemon(dave);
     await startDaemon(erin);
     expect((await natOf(dave)).state).toBe('public');
+    // v6a has no IPv4 at all: public through IPv6 only, which the status says.
+    expect(await pvt(dave, ['status'])).toContain('nat:         public IPv6 address');
     await pair(dave, erin);
     await deliver(dave, erin, 'over IPv6');
     await deliver(erin, dave, 'and back');

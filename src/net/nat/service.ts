@@ -56,6 +56,11 @@ export interface NatDiagnosis {
   readonly externalPort: number | null;
   /** What the STUN servers saw (null: none configured). */
   readonly stun: StunObservation | null;
+  /**
+   * Why the verdict is `public`: a public IPv4 address, or only a global IPv6 one (which a home router's
+   * IPv6 firewall may still block; pvt opens no IPv6 pinholes). Null for other verdicts.
+   */
+  readonly publicVia: 'ipv4' | 'ipv6' | null;
   readonly ms: number;
 }
 
@@ -138,8 +143,10 @@ export async function diagnoseNat(o: DiagnoseOptions): Promise<NatDiagnosis> {
     let v = verdict ?? verdictWith(mapping, stun);
     // A global IPv6 address alone does not let IPv4-only contacts dial us, so IPv4 is mapped anyway; it
     // is the verdict only when IPv4 cannot be mapped usefully (DS-Lite / CGNAT with native IPv6).
+    const ipv4Public = v === 'public';
     if (v !== 'mapped' && globalV6) v = 'public';
     return {
+      publicVia: v !== 'public' ? null : ipv4Public ? 'ipv4' : 'ipv6',
       verdict: v,
       port: o.port,
       gateway,

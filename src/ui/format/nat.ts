@@ -18,6 +18,11 @@ export function natLines(nat: NatStatus, now: number): string[] {
   } else if (nat.state !== 'checking') {
     lines.push('Contacts cannot dial you; you can still reach contacts who can be reached.');
   }
+  if (nat.state === 'public' && nat.diagnosis?.publicVia === 'ipv6' && !nat.confirmed) {
+    lines.push(
+      'Only IPv6 is public here: many home routers block incoming IPv6, and pvt cannot open it (no IPv6 pinholes yet).',
+    );
+  }
   if (nat.observed.length > 0) lines.push(`Peers outside see you at ${nat.observed.join(', ')}.`);
   lines.push(
     nat.state === 'off' || nat.state === 'ask'
