@@ -56,3 +56,5 @@ export const LISTEN_ATTEMPTS = 6;
 export const MAX_RELAY_RESERVATIONS = 16;
 /** How often an unreachable node checks that it holds a relay reservation on a contact. */
 export const RELAY_CHECK_MS = 10_000;
+/** Peers whose observation of our address (identify) is remembered at most. */
+export const MAX_OBSERVING_PEERS = 64;

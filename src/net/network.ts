@@ -10,7 +10,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../store/logger.ts';
 import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
-import { RELAY_CHECK_MS } from './constants.ts';
+import { MAX_OBSERVING_PEERS, RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
 import type { NatMethod } from './nat/clients.ts';
@@ -159,12 +159,18 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       reserving = false;
     }
   };
-  const relayTimer = setInterval(() => void keepRelay().catch(() => {}), RELAY_CHECK_MS);
+  // The same tick re-reads what contacts observe: a peer that became a contact while connected counts
+  // from then on (see checkObserved below).
+  const relayTimer = setInterval(() => {
+    checkObserved();
+    void keepRelay().catch(() => {});
+  }, RELAY_CHECK_MS);
   relayTimer.unref();
   const presence = createPresence({
     isContact: init.isContact,
     onOnline: (peerId, path) => {
       init.onOnline(peerId, path);
+      checkObserved();
       void keepRelay().catch(() => {});
     },
     onOffline: init.onOffline,
@@ -201,8 +207,12 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     init.onNatChanged?.(natStatus);
   };
   libp2p.addEventListener('connection:open', onConnectionOpen);
-  // What peers outside the LAN see us as (identify). When that contradicts the gateway's external
+  // What contacts outside the LAN see us as (identify). When that contradicts the gateway's external
   // address, the mapping sits behind another NAT: it is not announced, and the verdict is double NAT.
+  // The last address each peer outside the LAN said it sees us at (identify), oldest first; only
+  // contacts' count (a stranger could lie to make us withdraw the mapping), checked again when a
+  // contact comes online and on every RELAY_CHECK_MS tick (a peer that became a contact meanwhile).
+  const seenBy = new Map<string, string>();
   let observed: string[] = [];
   let contradicted: string | undefined;
   const doubleNat = () => {
@@ -210,11 +220,9 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     setNat({ ...NAT_OFF, state: 'double NAT', diagnosis: natStatus.diagnosis });
     onSelfUpdate();
   };
-  const onIdentify = (evt: CustomEvent<IdentifyResult>) => {
-    const { observedAddr, connection } = evt.detail;
-    const first = observedAddr?.getComponents()[0];
-    if (first?.code !== 4 || first.value === undefined || pathOf(connection.remoteAddr) !== 'direct') return;
-    const next = addObserved(observed, first.value);
+  const checkObserved = () => {
+    let next: string[] = [];
+    for (const [peer, ip] of seenBy) if (init.isContact(peer)) next = addObserved(next, ip);
     if (next.join() === observed.join()) return;
     observed = next;
     const external = natStatus.state === 'mapped' ? natStatus.diagnosis?.mapping?.externalAddress : undefined;
@@ -223,6 +231,16 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       contradicted = external;
       doubleNat();
     } else init.onNatChanged?.(natStatus);
+  };
+  const onIdentify = (evt: CustomEvent<IdentifyResult>) => {
+    const { observedAddr, connection } = evt.detail;
+    const first = observedAddr?.getComponents()[0];
+    if (first?.code !== 4 || first.value === undefined || pathOf(connection.remoteAddr) !== 'direct') return;
+    const peer = connection.remotePeer.toString();
+    seenBy.delete(peer);
+    seenBy.set(peer, first.value);
+    if (seenBy.size > MAX_OBSERVING_PEERS) seenBy.delete(seenBy.keys().next().value as string);
+    checkObserved();
   };
   libp2p.addEventListener('peer:identify', onIdentify);
   const settledWaiters = new Set<() => void>();

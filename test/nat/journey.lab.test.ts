@@ -216,8 +216,13 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
     // Alice, and Alice sees Bob at gw2's.
     const observedBy = async (p: Peer) =>
       (await json<{ network: { nat: { observed: string[] } } }>(p, ['status'])).network.nat.observed;
-    expect(await observedBy(alice)).toContain(lab.NATLAB_GW1_PUBLIC_IP);
-    expect(await observedBy(bob)).toContain(lab.NATLAB_GW2_WAN_IP);
+    // (Counted once Bob is a contact: checked when contacts come online and every 10 s.)
+    await until('Alice observed by Bob', async () =>
+      (await observedBy(alice)).includes(lab.NATLAB_GW1_PUBLIC_IP ?? '') ? true : undefined,
+    );
+    await until('Bob observed by Alice', async () =>
+      (await observedBy(bob)).includes(lab.NATLAB_GW2_WAN_IP ?? '') ? true : undefined,
+    );
     expect((await natOf(alice)).state).toBe('mapped');
 
     // SIGTERM: the daemon gives the mapping back before it exits.
