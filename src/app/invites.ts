@@ -143,8 +143,7 @@ export class Invites {
     }
     const alias = options.alias === undefined ? null : checkContactName(options.alias);
     if (alias !== null && ctx.contacts.nameTaken(alias)) throw new ContactNameTakenError(alias);
-    // Just after start the router may still be answering: the invite should carry the mapped address.
-    await ctx.network()?.natSettled(INVITE_NAT_WAIT_MS);
+    await ctx.network()?.natSettled(INVITE_NAT_WAIT_MS); // so the invite carries the mapped address
     const nowMs = ctx.now();
     const invite = createInvite({
       inviter: this.#ourLocator(MAX_INVITE_ADDRS),

@@ -49,9 +49,16 @@ interface Message {
 
 const peers: Peer[] = [];
 
-function peer(name: string, node: string, port: number, flags: readonly string[] = ['--no-mdns']): Peer {
+/** A profile with an identity (`pvt init`), whose daemon will run on `node` with `port` and `flags`. */
+async function peer(
+  name: string,
+  node: string,
+  port: number,
+  flags: readonly string[] = ['--no-mdns'],
+): Promise<Peer> {
   const p: Peer = { name, node, home: tempHome(), port, flags };
   peers.push(p);
+  await pvt(p, ['init', '--name', name]);
   return p;
 }
 
@@ -182,10 +189,8 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   });
 
   test('home1 maps its port; home2 joins through it; chat both ways; restart; SIGTERM gives it back', async () => {
-    const alice = peer('Alice', 'home1', 40_301);
-    const bob = peer('Bob', 'home2', 40_302);
-    await pvt(alice, ['init', '--name', 'Alice']);
-    await pvt(bob, ['init', '--name', 'Bob']);
+    const alice = await peer('Alice', 'home1', 40_301);
+    const bob = await peer('Bob', 'home2', 40_302);
     await startDaemon(alice);
     await startDaemon(bob);
 
@@ -243,8 +248,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   for (const method of ['pcp', 'natpmp', 'upnp'] as const) {
     test(`${method} forced: pub reaches the daemon through the mapping; SIGTERM gives it back`, async () => {
       const port = { pcp: 40_312, natpmp: 40_313, upnp: 40_314 }[method];
-      const ivy = peer(`Ivy-${method}`, 'home1', port);
-      await pvt(ivy, ['init', '--name', ivy.name]);
+      const ivy = await peer(`Ivy-${method}`, 'home1', port);
       await startDaemon(ivy, { PVT_NAT_METHOD: method });
       const nat = await natOf(ivy);
       expect(nat).toMatchObject({ state: 'mapped', method, external: `${lab.NATLAB_GW1_PUBLIC_IP}:${port}` });
@@ -257,10 +261,8 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }
 
   test('pvt invite without a daemon waits for the mapping, so home2 can join it', async () => {
-    const jo = peer('Jo', 'home1', 40_315);
-    const kim = peer('Kim', 'home2', 40_316);
-    await pvt(jo, ['init', '--name', 'Jo']);
-    await pvt(kim, ['init', '--name', 'Kim']);
+    const jo = await peer('Jo', 'home1', 40_315);
+    const kim = await peer('Kim', 'home2', 40_316);
     await startDaemon(kim);
     const inviter = spawnInviter(jo);
     const code = await until('the invite code', async () => {
@@ -274,8 +276,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 60_000);
 
   test('Ctrl+C (SIGINT) on pvt invite gives its mapping back', async () => {
-    const lou = peer('Lou', 'home1', 40_317);
-    await pvt(lou, ['init', '--name', 'Lou']);
+    const lou = await peer('Lou', 'home1', 40_317);
     const inviter = spawnInviter(lou);
     await until('the invite code', async () => (inviter.out().includes('"code"') ? true : undefined));
     expect(mappingsFor(lou.port).length).toBeGreaterThan(0);
@@ -285,8 +286,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 60_000);
 
   test('pvt nat --forbid is remembered; --allow makes the running daemon map', async () => {
-    const vic = peer('Vic', 'home1', 40_321);
-    await pvt(vic, ['init', '--name', 'Vic']);
+    const vic = await peer('Vic', 'home1', 40_321);
     expect(await pvt(vic, ['nat', '--forbid'])).toContain('port mapping forbidden for this profile');
     await startDaemon(vic);
     expect((await natOf(vic)).state).toBe('off');
@@ -303,8 +303,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 60_000);
 
   test('kill -9 with a mapping held: the next start reuses it, never two', async () => {
-    const carol = peer('Carol', 'home1', 40_303);
-    await pvt(carol, ['init', '--name', 'Carol']);
+    const carol = await peer('Carol', 'home1', 40_303);
     await startDaemon(carol);
     const first = await natOf(carol);
     expect(first.state).toBe('mapped');
@@ -324,8 +323,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 120_000);
 
   test('a network change re-runs the diagnosis: unreachable, then mapped once the router answers', async () => {
-    const hal = peer('Hal', 'home1', 40_308);
-    await pvt(hal, ['init', '--name', 'Hal']);
+    const hal = await peer('Hal', 'home1', 40_308);
     // gw1 refuses PCP/NAT-PMP and drops SSDP, as a router without port mapping would.
     const gw = (...args: string[]) => natlab.run(['exec', 'gw1', 'nft', ...args], ENV);
     gw('add', 'table', 'inet', 'pvttest');
@@ -354,10 +352,9 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 120_000);
 
   test('neither side can be dialled: a reachable contact relays (circuit relay v2)', async () => {
-    const cora = peer('Cora', 'pub', 40_309);
-    const ann = peer('Ann', 'home1', 40_310, ['--no-mdns', '--no-port-mapping']);
-    const ben = peer('Ben', 'home2', 40_311);
-    for (const p of [cora, ann, ben]) await pvt(p, ['init', '--name', p.name]);
+    const cora = await peer('Cora', 'pub', 40_309);
+    const ann = await peer('Ann', 'home1', 40_310, ['--no-mdns', '--no-port-mapping']);
+    const ben = await peer('Ben', 'home2', 40_311);
     for (const p of [cora, ann, ben]) await startDaemon(p);
     expect((await natOf(cora)).state).toBe('public');
     expect((await natOf(ann)).state).toBe('off');
@@ -392,8 +389,7 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
 
   test('a global IPv6 address next to private IPv4 still gets an IPv4 mapping', async () => {
     // Most homes today: IPv6 from the provider, IPv4 behind NAT. IPv4-only contacts need the mapping.
-    const uma = peer('Uma', 'home1', 40_320);
-    await pvt(uma, ['init', '--name', 'Uma']);
+    const uma = await peer('Uma', 'home1', 40_320);
     const v6 = ['exec', 'home1', 'ip', '-6', 'addr'];
     natlab.run([...v6, 'add', '2001:db8:77::10/64', 'dev', 'eth0', 'nodad'], ENV);
     try {
@@ -408,10 +404,8 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 60_000);
 
   test('v6a ↔ v6b: public IPv6 addresses, chat directly', async () => {
-    const dave = peer('Dave', 'v6a', 40_304);
-    const erin = peer('Erin', 'v6b', 40_305);
-    await pvt(dave, ['init', '--name', 'Dave']);
-    await pvt(erin, ['init', '--name', 'Erin']);
+    const dave = await peer('Dave', 'v6a', 40_304);
+    const erin = await peer('Erin', 'v6b', 40_305);
     await startDaemon(dave);
     await startDaemon(erin);
     expect((await natOf(dave)).state).toBe('public');
@@ -425,10 +419,8 @@ describe.skipIf(skip !== null)('pvt nodes in the natlab', () => {
   }, 120_000);
 
   test('home1 ↔ home1b on one LAN: the LAN badge; found again over mDNS when both moved port', async () => {
-    const fay = peer('Fay', 'home1', 40_306, []);
-    const gus = peer('Gus', 'home1b', 40_307, ['--no-port-mapping']);
-    await pvt(fay, ['init', '--name', 'Fay']);
-    await pvt(gus, ['init', '--name', 'Gus']);
+    const fay = await peer('Fay', 'home1', 40_306, []);
+    const gus = await peer('Gus', 'home1b', 40_307, ['--no-port-mapping']);
     await startDaemon(fay);
     await startDaemon(gus);
     await pair(fay, gus);

@@ -31,6 +31,17 @@ interface Report {
 }
 
 /** The lab's STUN servers (two addresses, two ports), from `natlab status --json`. */
+/** Brings the lab up before the describe's tests (handing its names and STUN servers to `got`), down after. */
+function useLab(
+  env: Record<string, string>,
+  got: (r: { lab: Record<string, string>; stun: string[] }) => void,
+) {
+  beforeAll(() => got(labUp(env)));
+  afterAll(() => {
+    natlab(['down'], env);
+  });
+}
+
 function labUp(env: Record<string, string>): { lab: Record<string, string>; stun: string[] } {
   natlab(['up'], env);
   const lab = natlabLab.status(env);
@@ -60,11 +71,8 @@ if (skip) console.log(`test/nat/stun-lab.test.ts skipped: ${skip}`);
 describe.skipIf(skip !== null)('pvt nat --stun in the default lab', () => {
   let lab: Record<string, string> = {};
   let stun: string[] = [];
-  beforeAll(() => {
-    ({ lab, stun } = labUp(ENV));
-  });
-  afterAll(() => {
-    natlab(['down'], ENV);
+  useLab(ENV, (r) => {
+    ({ lab, stun } = r);
   });
 
   test('home1 behind gw1 (cone): endpoint-independent, mapped, STUN address = gw1’s public address', () => {
@@ -125,11 +133,8 @@ const skipSym = skip ?? skipReason(SYM);
 describe.skipIf(skipSym !== null)('pvt nat --stun behind a symmetric NAT', () => {
   let lab: Record<string, string> = {};
   let stun: string[] = [];
-  beforeAll(() => {
-    ({ lab, stun } = labUp(SYM));
-  });
-  afterAll(() => {
-    natlab(['down'], SYM);
+  useLab(SYM, (r) => {
+    ({ lab, stun } = r);
   });
 
   test('GW2_NAT=symmetric: home2 → endpoint-dependent, symmetric NAT', () => {
@@ -181,11 +186,8 @@ const skipCg = skip ?? skipReason(CG);
 describe.skipIf(skipCg !== null)('pvt nat --stun behind a carrier-grade NAT', () => {
   let lab: Record<string, string> = {};
   let stun: string[] = [];
-  beforeAll(() => {
-    ({ lab, stun } = labUp(CG));
-  });
-  afterAll(() => {
-    natlab(['down'], CG);
+  useLab(CG, (r) => {
+    ({ lab, stun } = r);
   });
 
   test('CGNAT=1: behind CGNAT; STUN sees the carrier’s address, the gateway reports 100.64.0.11', () => {
