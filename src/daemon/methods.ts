@@ -51,6 +51,10 @@ export const API_METHODS = {
   markRead: ['string'],
   network: [],
   setPortMapping: ['boolean'],
+  messagePage: ['string', 'object?'],
+  searchMessages: ['string', 'object'],
+  uiSettings: [],
+  setUiSetting: ['string', 'string'],
 } as const satisfies { readonly [M in ApiMethod]: SpecFor<Parameters<PvtApi[M]>> };
 
 /** The daemon's own methods (not part of PvtApi). */

@@ -1,8 +1,10 @@
 /**
  * Renders a QR code for a terminal so a phone camera can read it: error correction M, a 4-module light
  * quiet zone, and half-block characters (one character column and half a row per module, which is
- * square on usual terminal fonts). With colour, light modules are drawn white-on-black explicitly (any
- * theme); without colour, light modules are the foreground glyphs (for dark themes, the common case).
+ * square on usual terminal fonts). Always dark modules on light: with colour, dark modules are drawn
+ * black on bright white explicitly (any theme); without colour (NO_COLOR) nothing absolute exists, so
+ * the glyphs are the modules that must look like the terminal's foreground — the light ones on a dark
+ * theme, the dark ones on a light theme (`/set theme light`, `--light`).
  */
 import QRCode from 'qrcode';
 
@@ -30,11 +32,23 @@ export function qrCells(matrix: QrMatrix): { columns: number; rows: number } {
   return { columns: side, rows: Math.ceil(side / 2) };
 }
 
-export function renderQr(text: string, options: { color: boolean }): string[] {
+/** Which modules the block glyphs draw (the others are the cell background). */
+export type QrInk = 'light' | 'dark';
+
+/** The glyphs to draw: dark modules with explicit colour or on a light theme, else light ones. */
+export function qrInk(color: boolean, background: 'dark' | 'light'): QrInk {
+  return color || background === 'light' ? 'dark' : 'light';
+}
+
+export function renderQr(
+  text: string,
+  options: { color: boolean; background?: 'dark' | 'light'; ink?: QrInk },
+): string[] {
   const m = qrMatrix(text);
   const q = QR_QUIET_ZONE_MODULES;
   const side = m.size + 2 * q;
-  const light = (x: number, y: number) => !m.dark(x - q, y - q);
+  const ink = options.ink ?? qrInk(options.color, options.background ?? 'dark');
+  const light = (x: number, y: number) => m.dark(x - q, y - q) === (ink === 'dark');
   const lines: string[] = [];
   for (let y = 0; y < side; y += 2) {
     let line = '';
@@ -43,7 +57,7 @@ export function renderQr(text: string, options: { color: boolean }): string[] {
       const bottom = y + 1 < side ? light(x, y + 1) : false;
       line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
     }
-    lines.push(options.color ? `\u001b[97;40m${line}\u001b[0m` : line);
+    lines.push(options.color ? `\u001b[30;107m${line}\u001b[0m` : line);
   }
   return lines;
 }
