@@ -13,6 +13,9 @@ import type { ChatAction, ChatState } from '../state/chat.ts';
 import { type Anchor, anchorOn, BOTTOM, type Frame, frame } from '../state/viewport.ts';
 import { HISTORY_PAGE } from './usePvtStore.ts';
 
+/** Rows shown above a search hit. */
+const HIT_CONTEXT_ROWS = 3;
+
 export interface HistoryView {
   readonly frame: Frame;
   /** Messages that arrived since the view left the bottom. */
@@ -55,6 +58,7 @@ export function useHistoryView(
   useEffect(() => {
     if (shown.current === chat.selected) return;
     shown.current = chat.selected;
+    pending.current = 0;
     setAnchor(BOTTOM);
     setHighlight(null);
   }, [chat.selected]);
@@ -89,6 +93,8 @@ export function useHistoryView(
     if (current.needNewer) load('newer');
   }, [chat.loaded, current.needOlder, current.needNewer, load]);
 
+  // Scrolling past the loaded window (keys faster than pages load) is kept and applied when the page is in.
+  const pending = useRef(0);
   const scroll = useCallback((rows: number) => {
     const c = chatRef.current;
     const g = geometry.current;
@@ -97,11 +103,17 @@ export function useHistoryView(
       g.anchor,
       g.height,
       g.width,
-      rows,
+      rows + pending.current,
       g.time,
     );
+    pending.current = next.overshoot;
+    geometry.current = { ...g, anchor: next.anchor };
     setAnchor(next.anchor);
   }, []);
+  useEffect(() => {
+    void chat.messages;
+    if (pending.current !== 0) scroll(0);
+  }, [chat.messages, scroll]);
 
   const page = useCallback(
     (direction: -1 | 1) => scroll(direction * Math.max(1, geometry.current.height - 2)),
@@ -124,6 +136,7 @@ export function useHistoryView(
   );
 
   const top = useCallback(() => {
+    pending.current = 0;
     const c = chatRef.current;
     if (c.older === 0 && c.messages[0]) {
       setAnchor(anchorOn(c.messages[0].id));
@@ -133,6 +146,7 @@ export function useHistoryView(
   }, [jump]);
 
   const bottom = useCallback(() => {
+    pending.current = 0;
     setHighlight(null);
     if (chatRef.current.newer === 0) {
       setAnchor(BOTTOM);
@@ -146,11 +160,11 @@ export function useHistoryView(
       setHighlight(id);
       const c = chatRef.current;
       if (c.messages.some((m) => m.id === id)) {
-        setAnchor(anchorOn(id));
+        setAnchor(anchorOn(id, HIT_CONTEXT_ROWS));
         return;
       }
       // A page with the hit near its end, so what led up to it can be read above.
-      jump({ before: seq + 1 + Math.floor(HISTORY_PAGE / 4) }, () => anchorOn(id));
+      jump({ before: seq + 1 + Math.floor(HISTORY_PAGE / 4) }, () => anchorOn(id, HIT_CONTEXT_ROWS));
     },
     [jump],
   );

@@ -104,6 +104,8 @@ export interface Frame {
   readonly needNewer: boolean;
   /** The anchor as it was applied (clamped; `bottom` once the view touches the end of everything). */
   readonly anchor: Anchor;
+  /** Rows asked for beyond the loaded window (negative: above it), to apply once a page arrives. */
+  readonly overshoot: number;
 }
 
 /** Rows of the window and where each message starts. */
@@ -172,12 +174,15 @@ export function frame(
   let top = topOf(anchor, total, height, starts) + scroll;
   let needOlder = false;
   let needNewer = false;
+  let overshoot = 0;
   if (top <= 0) {
+    if (w.older > 0) overshoot = top;
     top = 0;
     needOlder = w.older > 0;
   }
   let next: Anchor;
   if (top >= maxTop) {
+    if (w.newer > 0 && top > maxTop) overshoot = top - maxTop;
     top = maxTop;
     if (w.newer > 0) {
       needNewer = true;
@@ -198,10 +203,14 @@ export function frame(
     needOlder,
     needNewer,
     anchor: next,
+    overshoot,
   };
 }
 
-/** An anchor showing message `id` near the top of the view (a search hit, the first message). */
-export function anchorOn(id: string): Anchor {
-  return { kind: 'at', id, row: 0 };
+/**
+ * An anchor showing message `id` at the top of the view, or `context` rows under the top (a search hit:
+ * clear of the "▲ older" marker, with what led up to it above).
+ */
+export function anchorOn(id: string, context = 0): Anchor {
+  return { kind: 'at', id, row: -context };
 }
