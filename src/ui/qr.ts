@@ -16,8 +16,22 @@ export interface QrMatrix {
   dark(x: number, y: number): boolean;
 }
 
-export function qrMatrix(text: string): QrMatrix & { version: number } {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+/** Error correction: M by default; L (7 %) where M does not fit the window (a crisp terminal drawing). */
+export type QrLevel = 'M' | 'L';
+
+/**
+ * How to draw a code, most robust first: M with the standard 4-module quiet zone, then L, then L with a
+ * 2-module quiet zone (scanners read it; the terminal's own margin adds to it). Measured for an 80×24
+ * invite in docs/decisions.md.
+ */
+export const QR_STYLES: readonly { readonly level: QrLevel; readonly quiet: number }[] = [
+  { level: 'M', quiet: 4 },
+  { level: 'L', quiet: 4 },
+  { level: 'L', quiet: 2 },
+];
+
+export function qrMatrix(text: string, level: QrLevel = 'M'): QrMatrix & { version: number } {
+  const qr = QRCode.create(text, { errorCorrectionLevel: level });
   const size = qr.modules.size;
   return {
     size,
@@ -27,8 +41,8 @@ export function qrMatrix(text: string): QrMatrix & { version: number } {
 }
 
 /** Width and height in terminal cells of the rendered code, quiet zone included. */
-export function qrCells(matrix: QrMatrix): { columns: number; rows: number } {
-  const side = matrix.size + 2 * QR_QUIET_ZONE_MODULES;
+export function qrCells(matrix: QrMatrix, quiet = QR_QUIET_ZONE_MODULES): { columns: number; rows: number } {
+  const side = matrix.size + 2 * quiet;
   return { columns: side, rows: Math.ceil(side / 2) };
 }
 
@@ -42,10 +56,10 @@ export function qrInk(color: boolean, background: 'dark' | 'light'): QrInk {
 
 export function renderQr(
   text: string,
-  options: { color: boolean; background?: 'dark' | 'light'; ink?: QrInk },
+  options: { color: boolean; background?: 'dark' | 'light'; ink?: QrInk; level?: QrLevel; quiet?: number },
 ): string[] {
-  const m = qrMatrix(text);
-  const q = QR_QUIET_ZONE_MODULES;
+  const m = qrMatrix(text, options.level ?? 'M');
+  const q = options.quiet ?? QR_QUIET_ZONE_MODULES;
   const side = m.size + 2 * q;
   const ink = options.ink ?? qrInk(options.color, options.background ?? 'dark');
   const light = (x: number, y: number) => m.dark(x - q, y - q) === (ink === 'dark');

@@ -83,6 +83,11 @@ export class TmuxSession {
     throw new Error(`timed out waiting for ${String(match)} to go away; screen was:\n${last}`);
   }
 
+  /** Sets a window option of the session (e.g. window-style for a light theme). */
+  setOption(name: string, value: string): void {
+    this.#tmux(['set-option', '-w', '-t', this.name, name, value]);
+  }
+
   /** A tmux format of the pane, e.g. "#{alternate_on}" or "#{history_size}". */
   format(fmt: string): string {
     return this.#tmux(['display-message', '-p', '-t', this.name, fmt]).trim();

@@ -74,14 +74,18 @@ describe('/invite', () => {
     expect(widestLine(s)).toBeLessThanOrEqual(60);
   });
 
-  test('a terminal too small for the QR code says how big it must be and still shows the text code', async () => {
+  test('the invite QR code fits and decodes at 80×24; a smaller terminal says how big it must be', async () => {
     tui = await open(new ContactsPvt(), { columns: 80, rows: 24 });
     await tui.type('/invite\r');
-    const s = await tui.waitFor('waiting for someone to join');
-    expect(s).toMatch(/The QR code needs a terminal of at least \d+×\d+ \(this one is 80×24\)/);
+    const fits = await tui.waitFor('waiting for someone to join');
+    expect(decodeQrFromScreen(fits)).toBe(SAMPLE_CODE.toUpperCase());
+    expect(codeOnScreen(fits)).toBe(SAMPLE_CODE);
+    expect(liveLines(fits).length).toBeLessThanOrEqual(24);
+
+    await tui.resize(64, 18);
+    const s = await tui.waitFor(/The QR code needs a terminal of at least \d+×\d+ \(this one is\s+64×18\)/u);
     expect(s).not.toContain('███████');
     expect(codeOnScreen(s)).toBe(SAMPLE_CODE);
-    expect(liveLines(s).length).toBeLessThanOrEqual(24);
     const [, w, h] = /at least (\d+)×(\d+)/u.exec(s)!;
     await tui.resize(Number(w), Number(h));
     const big = await tui.waitFor((x) => x.includes('███████') && x.includes('waiting for someone'));

@@ -6,14 +6,19 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { qrInk, renderQr } from '../qr.ts';
+import { type QrLevel, qrInk, renderQr } from '../qr.ts';
 import { useTheme } from '../theme.ts';
 
-export function QrCode(props: { readonly text: string }) {
+export function QrCode(props: { readonly text: string; readonly level?: QrLevel; readonly quiet?: number }) {
   const theme = useTheme();
   // Plain glyph rows; the colour (if any) comes from the theme, never from escape codes in the text.
   const ink = qrInk(theme.color, theme.background);
-  const lines = useMemo(() => renderQr(props.text, { color: false, ink }), [props.text, ink]);
+  const { level, quiet } = props;
+  const lines = useMemo(
+    () =>
+      renderQr(props.text, { color: false, ink, ...(level ? { level } : {}), ...(quiet ? { quiet } : {}) }),
+    [props.text, ink, level, quiet],
+  );
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
