@@ -245,7 +245,6 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'Bksp / Del', action: 'delete left / right' },
   { keys: 'Ctrl+U / K', action: 'delete to start / end' },
   { keys: 'Ctrl+W', action: 'delete word (Alt+Bksp)' },
-  { keys: 'Ctrl+L', action: 'redraw the screen' },
   { keys: '?', action: 'help (empty composer)' },
   { keys: 'y / n / l', action: 'answer a code check' },
   { keys: 'Esc', action: 'close panel / error' },
