@@ -52,7 +52,7 @@ async function pvtDelivery(): Promise<number[]> {
   const alice = await createPeer('Alice');
   const bob = await createPeer('Bob');
   const { aName } = await pair(alice, bob);
-  const bobName = (await alice.api.contacts())[0]?.name as string;
+  const bobId = (await alice.api.contacts())[0]?.id as string;
   await waitFor('connected', async () => (await alice.api.contacts())[0]?.path !== 'offline' || undefined);
   void aName;
   const times: number[] = [];
@@ -67,7 +67,7 @@ async function pvtDelivery(): Promise<number[]> {
         }
       });
     });
-    const m = await alice.api.send(bobName, `benchmark message ${i} `.padEnd(100, '.'));
+    const m = await alice.api.send(bobId, `benchmark message ${i} `.padEnd(100, '.'));
     id = m.id;
     if (m.state !== 'delivered') await delivered;
     if (i >= 20) times.push(performance.now() - t0);
