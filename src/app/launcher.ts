@@ -5,6 +5,7 @@
  * failed start closes the profile again). Must not know about Ink or argv.
  */
 
+import type { Logger, LogLevel } from '../log/logger.ts';
 import {
   decodeIdentity,
   displayNameProblem,
@@ -12,8 +13,8 @@ import {
   generateIdentity,
   identityFingerprint,
 } from '../protocol/identity.ts';
+import { createFileLogger } from '../store/file-logger.ts';
 import { keychainAvailable } from '../store/keychain.ts';
-import { createFileLogger, type Logger, type LogLevel } from '../store/logger.ts';
 import { profileDir } from '../store/paths.ts';
 import {
   type Argon2Params,

@@ -4,11 +4,11 @@
  * network — the started Network. Plain wiring; no behaviour.
  */
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Network } from '../net/network.ts';
 import type { Identity } from '../protocol/identity.ts';
 import type { ChatStore } from '../store/chat-store.ts';
 import type { InvitesStore } from '../store/invites-store.ts';
-import type { Logger } from '../store/logger.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import type { PvtEvent } from './api.ts';
 import type { Contacts } from './contacts.ts';

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
@@ -16,7 +17,6 @@ import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import { createContactsStore } from '../store/contacts-store.ts';
 import { createInvitesStore } from '../store/invites-store.ts';
-import type { Logger } from '../store/logger.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import type {
   ContactView,

@@ -7,8 +7,8 @@
  */
 
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
-import type { Logger } from '../store/logger.ts';
 import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
 import type {
   ContactView,

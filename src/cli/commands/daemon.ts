@@ -12,7 +12,7 @@ import { isDetachedChild, notifyFailed, notifyReady, spawnDetachedDaemon } from 
 import { DaemonAlreadyRunningError } from '../../daemon/errors.ts';
 import { checkSocketPath, daemonPaths } from '../../daemon/files.ts';
 import { runDaemon } from '../../daemon/run.ts';
-import { createFileLogger } from '../../store/logger.ts';
+import { createFileLogger } from '../../store/file-logger.ts';
 import { systemRng } from '../../store/system-rng.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
