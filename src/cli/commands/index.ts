@@ -3,6 +3,7 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
+import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
 import { initCommand } from './init.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   natCommand,
   daemonCommand,
   stopCommand,
+  completionCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
