@@ -4,6 +4,7 @@
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
 import { circuitsCommand } from './circuits.ts';
+import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
 import { initCommand } from './init.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   circuitsCommand,
   daemonCommand,
   stopCommand,
+  completionCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
