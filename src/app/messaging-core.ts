@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
+import type { OnionService } from '../net/onion/service.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { deserializeState } from '../protocol/ratchet/index.ts';
 import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
@@ -36,6 +37,7 @@ import {
   FIRST_MESSAGE_WAIT_MS,
   INBOX_SEEN_RETENTION_MS,
   NAT_RECORD_FILE,
+  ONION_STATE_FILE,
   SETTING_PORT,
   SETTING_PORT_MAPPING,
 } from './constants.ts';
@@ -166,6 +168,11 @@ export class MessagingCore {
           this.#messaging.addressesChanged();
           this.#ctx.emit({ type: 'network', network: this.networkStatus() });
         },
+        onion: {
+          ...(options.relay !== undefined ? { relay: options.relay } : {}),
+          stateFile: join(this.#dataDir, ONION_STATE_FILE),
+          rng: ctx.rng,
+        },
         logger: ctx.logger,
       });
       this.#network = net;
@@ -196,6 +203,11 @@ export class MessagingCore {
     const net = this.#network;
     this.#network = undefined;
     await net?.stop();
+  }
+
+  /** The running network's onion service (undefined while offline). */
+  onion(): OnionService | undefined {
+    return this.#network?.onion;
   }
 
   networkStatus(): NetworkStatus {

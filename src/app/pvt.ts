@@ -23,6 +23,7 @@ import type {
   MessageView,
   NetworkOptions,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -38,6 +39,7 @@ import {
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { MessagingCore } from './messaging-core.ts';
+import { onionCommand } from './onion-control.ts';
 
 export interface PvtInit {
   readonly store: ProfileStore;
@@ -209,6 +211,11 @@ export class Pvt implements PvtApi {
   async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
     this.#assertOpen();
     return this.#core.setPortMapping(enabled);
+  }
+
+  async onion(command: string, params?: object): Promise<OnionAnswer> {
+    this.#assertOpen();
+    return onionCommand(this.#core.onion(), command, params);
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {
