@@ -3,6 +3,7 @@
  * contacts cache, randomness, the clock, the logger, the event sink and — when the profile runs with the
  * network — the started Network. Plain wiring; no behaviour.
  */
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Network } from '../net/network.ts';
@@ -20,6 +21,8 @@ export interface MessagingContext {
   readonly chat: ChatStore;
   readonly invites: InvitesStore;
   readonly rng: Rng;
+  /** The ratchet's asymmetric-crypto backend (chosen once by the launcher). */
+  readonly backend: CryptoBackend;
   readonly now: () => number;
   readonly logger: Logger;
   /** The running network, or undefined when the profile was opened without it (or it stopped). */

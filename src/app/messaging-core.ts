@@ -5,6 +5,7 @@
  * validates nothing more and delegates here. Events go out through the injected `emit`.
  */
 import { join } from 'node:path';
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
@@ -52,6 +53,7 @@ export interface MessagingCoreInit {
   readonly sql: SqlAccess;
   readonly identity: Identity;
   readonly rng: Rng;
+  readonly backend: CryptoBackend;
   readonly now: () => number;
   readonly logger: Logger;
   readonly emit: (event: PvtEvent) => void;
@@ -84,6 +86,7 @@ export class MessagingCore {
       chat: this.#chat,
       invites: createInvitesStore(init.sql),
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger.child('messaging'),
       network: () => this.#network,
@@ -93,7 +96,7 @@ export class MessagingCore {
     const rng = init.rng;
     this.#messaging = new Messaging(this.#ctx, {
       sessions: contactsStore,
-      openSession: (bytes) => deserializeState(bytes),
+      openSession: (bytes) => deserializeState(bytes, { backend: init.backend }),
       unread: (id) => this.#reads.unread(id),
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {

@@ -6,6 +6,7 @@
  * logger and the core.
  */
 
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
@@ -46,6 +47,8 @@ export interface PvtInit {
   readonly info: ProfileInfo;
   readonly identity: Identity;
   readonly rng: Rng;
+  /** The asymmetric-crypto backend of the ratchet (chosen by the launcher). */
+  readonly backend: CryptoBackend;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -82,6 +85,7 @@ export class Pvt implements PvtApi {
       sql: init.store.sql,
       identity: init.identity,
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger,
       emit: (event) => this.#emit(event),
