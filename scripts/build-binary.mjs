@@ -60,7 +60,9 @@ export async function buildBinary({ reuse = false } = {}) {
     assets: { 'pvt.mjs': bundle, ...(addon ? { 'keyring.node': addon } : {}) },
   };
   writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));
-  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], {
+    stdio: 'inherit',
+  });
   rmSync(binary, { force: true });
   copyFileSync(process.execPath, binary);
   chmodSync(binary, 0o755);

@@ -65,7 +65,8 @@ nodeModule.registerHooks({
     return nextResolve(specifier, context);
   },
   load(url, context, nextLoad) {
-    if (url === BUNDLE_URL) return { format: 'module', source: sea.getAsset('pvt.mjs', 'utf8'), shortCircuit: true };
+    if (url === BUNDLE_URL)
+      return { format: 'module', source: sea.getAsset('pvt.mjs', 'utf8'), shortCircuit: true };
     if (url === KEYRING_URL) {
       loadKeyring();
       const source = `const m = globalThis[Symbol.for('pvt.sea.keyring')]; export default m; export const AsyncEntry = m.AsyncEntry;`;
@@ -76,6 +77,6 @@ nodeModule.registerHooks({
 });
 
 import(BUNDLE_URL).catch((error) => {
-  process.stderr.write(`pvt: ${error && error.stack ? error.stack : String(error)}\n`);
+  process.stderr.write(`pvt: ${error?.stack ?? String(error)}\n`);
   process.exit(1);
 });
