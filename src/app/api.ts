@@ -6,8 +6,10 @@
  */
 
 import type { NatStatus } from '../net/nat/status.ts';
+import type { OnionAnswer } from './onion-control.ts';
 
 export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
+export type { OnionAnswer } from './onion-control.ts';
 
 export type KeyProtection = 'keychain' | 'passphrase';
 
@@ -182,6 +184,11 @@ export interface PvtApi {
    * once when the node runs (unless --no-port-mapping was given to this process).
    */
   setPortMapping(enabled: boolean): Promise<NetworkStatus>;
+  /**
+   * Onion relay and circuits (docs/protocol/onion.md): `command` is one of ONION_COMMANDS
+   * (src/app/onion-control.ts); rejects with OnionUnavailable while the network is off.
+   */
+  onion(command: string, params?: object): Promise<OnionAnswer>;
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
@@ -232,4 +239,6 @@ export interface NetworkOptions {
   readonly natMethods?: readonly string[];
   /** STUN servers ("host:port") the NAT diagnosis also asks (PVT_STUN_SERVERS); default none. */
   readonly stunServers?: readonly string[];
+  /** Relay onion circuits for others (--relay); absent = the remembered choice (pvt relay on|off). */
+  readonly relay?: boolean;
 }

@@ -23,6 +23,7 @@ import type {
   MessageView,
   NetworkOptions,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -38,6 +39,7 @@ import {
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { MessagingCore } from './messaging-core.ts';
+import { onionCommand } from './onion-control.ts';
 
 export interface PvtInit {
   readonly store: ProfileStore;
@@ -114,7 +116,13 @@ export class Pvt implements PvtApi {
       throw new RangeError(`"limit" expected an integer 1..${MAX_MESSAGE_PAGE}, got ${limit}`);
     }
     const query = options.before === undefined ? { limit } : { limit, before: options.before };
-    return this.#store.listMessages(conversationId, query).map(toView);
+    return this.#store.listMessages(conversationId, query).map((m) => {
+      const view = toView(m);
+      // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
+      return view.state === 'pending' && this.#core.isSent(conversationId, view.id)
+        ? { ...view, state: 'sent' }
+        : view;
+    });
   }
 
   async sendNote(text: string): Promise<MessageView> {
@@ -203,6 +211,11 @@ export class Pvt implements PvtApi {
   async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
     this.#assertOpen();
     return this.#core.setPortMapping(enabled);
+  }
+
+  async onion(command: string, params?: object): Promise<OnionAnswer> {
+    this.#assertOpen();
+    return onionCommand(this.#core.onion(), command, params);
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

@@ -23,11 +23,14 @@ export async function openPvt(ctx: CommandContext, options: OpenOptions = {}): P
 export interface OpenOptions {
   /** Start the libp2p node for this command's lifetime (when no daemon runs). */
   readonly network?: boolean;
+  /** Relay onion circuits (pvt daemon --relay). */
+  readonly relay?: boolean;
 }
 
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
-  return networkOptions(ctx, true);
+  const net = networkOptions(ctx, true);
+  return options.relay ? { ...net, relay: true } : net;
 }
 
 /**

@@ -18,9 +18,9 @@ import { type CommandContext, type CommandSpec, UsageError } from '../command.ts
 import { selfInvocation } from '../self.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
-async function serve(ctx: CommandContext, child: boolean): Promise<number> {
+async function serve(ctx: CommandContext, child: boolean, relay: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
-  const api = await openInProcess(ctx, { network: true });
+  const api = await openInProcess(ctx, { network: true, ...(relay ? { relay: true } : {}) });
   await runDaemon({
     api,
     profile: ctx.profile,
@@ -36,7 +36,7 @@ async function serve(ctx: CommandContext, child: boolean): Promise<number> {
   return 0;
 }
 
-async function detach(ctx: CommandContext): Promise<number> {
+async function detach(ctx: CommandContext, relay: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'present' && state.keyProtection === 'passphrase' && !ctx.passphraseFile) {
@@ -60,6 +60,7 @@ async function detach(ctx: CommandContext): Promise<number> {
     ctx.network.mdns ? '--mdns' : '--no-mdns',
     ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
     ...(ctx.network.portMapping ? [] : ['--no-port-mapping']),
+    ...(relay ? ['--relay'] : []),
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
   const ready = await spawnDetachedDaemon({
@@ -82,15 +83,19 @@ async function detach(ctx: CommandContext): Promise<number> {
 export const daemonCommand: CommandSpec = {
   name: 'daemon',
   summary: 'run this profile headless; pvt chat and other commands attach to it',
-  usage: ['pvt daemon [--detach] [--passphrase-file FILE]'],
+  usage: ['pvt daemon [--detach] [--relay] [--passphrase-file FILE]'],
   details: [
     'Serves the profile on a Unix socket (pvt.sock, 0600, in the profile directory) to clients that',
     'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
     'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
-    'Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
+    'With --relay it also relays onion circuits for other pvt users while it is reachable from outside',
+    '(remembered; "pvt relay off" stops it). Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
   ].join('\n'),
-  flags: { detach: { type: 'boolean', default: false } },
-  flagHelp: [['--detach', 'start in the background and return once it serves']],
+  flags: { detach: { type: 'boolean', default: false }, relay: { type: 'boolean', default: false } },
+  flagHelp: [
+    ['--detach', 'start in the background and return once it serves'],
+    ['--relay', 'relay onion circuits for others while reachable (with --loopback: on 127.0.0.1, for tests)'],
+  ],
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const child = isDetachedChild();
@@ -105,8 +110,9 @@ export const daemonCommand: CommandSpec = {
         running.close();
         throw new DaemonAlreadyRunningError(ctx.profile, running.pid);
       }
-      if (flags.detach === true && !child) return await detach(ctx);
-      return await serve(ctx, child);
+      const relay = flags.relay === true;
+      if (flags.detach === true && !child) return await detach(ctx, relay);
+      return await serve(ctx, child, relay);
     } catch (error) {
       if (child) await notifyFailed(error);
       throw error;

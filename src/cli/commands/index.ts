@@ -3,6 +3,7 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
+import { circuitsCommand } from './circuits.ts';
 import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
@@ -12,6 +13,8 @@ import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
+import { relayCommand } from './relay.ts';
+import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
@@ -35,6 +38,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  relayCommand,
+  relaysCommand,
+  circuitsCommand,
   daemonCommand,
   stopCommand,
   completionCommand,
