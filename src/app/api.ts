@@ -8,6 +8,9 @@
 import type { NatStatus } from '../net/nat/status.ts';
 
 export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
+export type { MailboxesView, MailboxView } from './mailbox-host.ts';
+
+import type { MailboxesView } from './mailbox-host.ts';
 
 export type KeyProtection = 'keychain' | 'passphrase';
 
@@ -182,6 +185,16 @@ export interface PvtApi {
    * once when the node runs (unless --no-port-mapping was given to this process).
    */
   setPortMapping(enabled: boolean): Promise<NetworkStatus>;
+
+  // ── mailboxes (docs/mailbox.md) ──
+  /** Whether this node serves a mailbox for others, and the mailboxes this user chose for itself. */
+  mailboxes(): Promise<MailboxesView>;
+  /** Adds a mailbox (a daemon's address as `pvt status --json` prints it, with /p2p/); at most 2. */
+  addMailbox(address: string): Promise<MailboxesView>;
+  /** Removes a mailbox by its address or PeerId. */
+  removeMailbox(address: string): Promise<MailboxesView>;
+  /** Serve a mailbox for others on this node (remembered), or stop serving. */
+  setMailboxServe(enabled: boolean): Promise<MailboxesView>;
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
@@ -232,4 +245,6 @@ export interface NetworkOptions {
   readonly natMethods?: readonly string[];
   /** STUN servers ("host:port") the NAT diagnosis also asks (PVT_STUN_SERVERS); default none. */
   readonly stunServers?: readonly string[];
+  /** Serve a mailbox for others during this run, whatever the profile setting (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
 }

@@ -23,11 +23,13 @@ export async function openPvt(ctx: CommandContext, options: OpenOptions = {}): P
 export interface OpenOptions {
   /** Start the libp2p node for this command's lifetime (when no daemon runs). */
   readonly network?: boolean;
+  /** Serve a mailbox for others during this run (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
 }
 
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
-  return networkOptions(ctx, true);
+  return { ...networkOptions(ctx, true), ...(options.mailbox ? { mailbox: true } : {}) };
 }
 
 /**

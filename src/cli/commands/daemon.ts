@@ -17,9 +17,9 @@ import { systemRng } from '../../store/system-rng.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
-async function serve(ctx: CommandContext, child: boolean): Promise<number> {
+async function serve(ctx: CommandContext, child: boolean, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
-  const api = await openInProcess(ctx, { network: true });
+  const api = await openInProcess(ctx, { network: true, mailbox });
   await runDaemon({
     api,
     profile: ctx.profile,
@@ -35,7 +35,7 @@ async function serve(ctx: CommandContext, child: boolean): Promise<number> {
   return 0;
 }
 
-async function detach(ctx: CommandContext): Promise<number> {
+async function detach(ctx: CommandContext, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'present' && state.keyProtection === 'passphrase' && !ctx.passphraseFile) {
@@ -60,6 +60,7 @@ async function detach(ctx: CommandContext): Promise<number> {
     ctx.network.mdns ? '--mdns' : '--no-mdns',
     ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
     ...(ctx.network.portMapping ? [] : ['--no-port-mapping']),
+    ...(mailbox ? ['--mailbox'] : []),
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
   const ready = await spawnDetachedDaemon({
@@ -82,15 +83,19 @@ async function detach(ctx: CommandContext): Promise<number> {
 export const daemonCommand: CommandSpec = {
   name: 'daemon',
   summary: 'run this profile headless; pvt chat and other commands attach to it',
-  usage: ['pvt daemon [--detach] [--passphrase-file FILE]'],
+  usage: ['pvt daemon [--detach] [--mailbox] [--passphrase-file FILE]'],
   details: [
     'Serves the profile on a Unix socket (pvt.sock, 0600, in the profile directory) to clients that',
     'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
     'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
+    '--mailbox also keeps envelopes for others while it runs (pvt mailbox serve on remembers it).',
     'Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
   ].join('\n'),
-  flags: { detach: { type: 'boolean', default: false } },
-  flagHelp: [['--detach', 'start in the background and return once it serves']],
+  flags: { detach: { type: 'boolean', default: false }, mailbox: { type: 'boolean', default: false } },
+  flagHelp: [
+    ['--detach', 'start in the background and return once it serves'],
+    ['--mailbox', 'serve a mailbox for others during this run'],
+  ],
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const child = isDetachedChild();
@@ -105,8 +110,9 @@ export const daemonCommand: CommandSpec = {
         running.close();
         throw new DaemonAlreadyRunningError(ctx.profile, running.pid);
       }
-      if (flags.detach === true && !child) return await detach(ctx);
-      return await serve(ctx, child);
+      const mailbox = flags.mailbox === true;
+      if (flags.detach === true && !child) return await detach(ctx, mailbox);
+      return await serve(ctx, child, mailbox);
     } catch (error) {
       if (child) await notifyFailed(error);
       throw error;

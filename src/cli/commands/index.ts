@@ -9,6 +9,7 @@ import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
+import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
 import { removeCommand } from './remove.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  mailboxCommand,
   daemonCommand,
   stopCommand,
 ];
