@@ -89,7 +89,7 @@ function migrate(db: DatabaseSync): void {
         envelope BLOB NOT NULL,
         UNIQUE (token, hash)
       );
-      CREATE INDEX envelopes_by_token ON envelopes (token, id);
+      CREATE INDEX envelopes_by_token ON envelopes (token, id, expires_at);
       CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
     `);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
@@ -166,14 +166,20 @@ export function openMailboxStore(init: MailboxStoreInit): MailboxStore {
           const insert = stmt(
             'INSERT OR IGNORE INTO envelopes (token, hash, expires_at, envelope) VALUES (?, ?, ?, ?)',
           );
-          const exists = stmt('SELECT 1 AS x FROM envelopes WHERE token = ? AND hash = ?');
           const expiresAt = expiry(nowMs);
+          // Envelopes per token, counted once per batch and kept up to date while it is written.
+          const perToken = new Map<string, number>();
           return items.map((item): DepositOutcome => {
-            if (exists.get(item.token, item.hash)) return 'duplicate';
             if (before + added >= init.maxEnvelopes) return 'full';
-            const n = (countToken.get(item.token) as { n: number }).n;
+            const key = Buffer.from(item.token).toString('latin1');
+            const n = perToken.get(key) ?? (countToken.get(item.token) as { n: number }).n;
             if (n >= init.maxPerToken) return 'slotFull';
-            insert.run(item.token, item.hash, expiresAt, item.envelope);
+            // A repeated envelope (same hash in the slot) is ignored by the unique index.
+            if (Number(insert.run(item.token, item.hash, expiresAt, item.envelope).changes) === 0) {
+              perToken.set(key, n);
+              return 'duplicate';
+            }
+            perToken.set(key, n + 1);
             added++;
             return 'stored';
           });
@@ -184,29 +190,30 @@ export function openMailboxStore(init: MailboxStoreInit): MailboxStore {
       }
     },
     fetch(tokens, skip, limit, nowMs) {
-      const counts = tokens.map(
-        (t) =>
-          (
-            stmt('SELECT COUNT(*) AS n FROM envelopes WHERE token = ? AND expires_at > ?').get(t, nowMs) as {
-              n: number;
-            }
-          ).n,
+      // Counts and ids come from the (token, id, expires_at) index alone; envelopes are read by id for
+      // the page only.
+      const count = stmt('SELECT COUNT(*) AS n FROM envelopes WHERE token = ? AND expires_at > ?');
+      const idsOf = stmt(
+        'SELECT id FROM envelopes WHERE token = ? AND expires_at > ? ORDER BY id LIMIT ? OFFSET ?',
       );
-      const matched = counts.reduce((a, b) => a + b, 0);
+      const one = stmt('SELECT envelope FROM envelopes WHERE id = ?');
       const entries: FetchResult['entries'] = [];
+      let matched = 0;
       let toSkip = skip;
-      for (let i = 0; i < tokens.length && entries.length < limit; i++) {
-        const n = counts[i] as number;
+      tokens.forEach((token, i) => {
+        const n = (count.get(token, nowMs) as { n: number }).n;
+        matched += n;
+        if (entries.length >= limit) return;
         if (toSkip >= n) {
           toSkip -= n;
-          continue;
+          return;
         }
-        const rows = stmt(
-          'SELECT envelope FROM envelopes WHERE token = ? AND expires_at > ? ORDER BY id LIMIT ? OFFSET ?',
-        ).all(tokens[i] as Uint8Array, nowMs, limit - entries.length, toSkip) as { envelope: Uint8Array }[];
+        const ids = idsOf.all(token, nowMs, limit - entries.length, toSkip) as { id: number }[];
         toSkip = 0;
-        for (const r of rows) entries.push({ tokenIndex: i, envelope: new Uint8Array(r.envelope) });
-      }
+        for (const { id } of ids) {
+          entries.push({ tokenIndex: i, envelope: (one.get(id) as { envelope: Uint8Array }).envelope });
+        }
+      });
       return { entries, remaining: Math.max(0, matched - skip - entries.length) };
     },
     delete(token, hashes) {

@@ -6,6 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { equalBytes, toHex } from '../../src/crypto/bytes.ts';
 import { createLabelledDrbg } from '../../src/crypto/drbg.ts';
+import { sha256Hash } from '../../src/crypto/primitives.ts';
+import { sha256Fast } from '../../src/crypto/sha256-fast.ts';
 import {
   MAILBOX_ENVELOPE_BYTES,
   MAILBOX_EPOCH_SECONDS,
@@ -211,5 +213,14 @@ describe('codecs', () => {
     expect(back[0]?.peerId).toEqual(key);
     expect(() => decodeMailboxLocators(Uint8Array.of(3))).toThrow(/3 mailboxes/);
     expect(() => decodeMailboxLocators(Uint8Array.of(...list, 0))).toThrow(/trailing/);
+  });
+});
+
+describe('fast SHA-256', () => {
+  test('equals the pure-JS SHA-256 on envelopes and proof-of-work inputs', () => {
+    for (const n of [0, 1, 55, 56, 64, 126, 4096]) {
+      const data = rng(n);
+      expect(toHex(sha256Fast(data))).toBe(toHex(sha256Hash(data)));
+    }
   });
 });

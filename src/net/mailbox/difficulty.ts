@@ -6,13 +6,18 @@
 import { MAILBOX_POW_BASE_BITS, MAILBOX_POW_MAX_BITS } from '../../protocol/mailbox/constants.ts';
 import { MAILBOX_NORMAL_DEPOSITS_PER_MINUTE } from './constants.ts';
 
-export function difficultyFor(fill: number, depositsPerMinute: number, base = MAILBOX_POW_BASE_BITS): number {
+export function difficultyFor(
+  fill: number,
+  depositsPerMinute: number,
+  base = MAILBOX_POW_BASE_BITS,
+  normalPerMinute = MAILBOX_NORMAL_DEPOSITS_PER_MINUTE,
+): number {
   let bits = base;
   if (fill >= 0.9) bits += 6;
   else if (fill >= 0.75) bits += 4;
   else if (fill >= 0.5) bits += 2;
-  if (depositsPerMinute > MAILBOX_NORMAL_DEPOSITS_PER_MINUTE) {
-    bits += Math.floor(Math.log2(depositsPerMinute / MAILBOX_NORMAL_DEPOSITS_PER_MINUTE)) + 1;
+  if (depositsPerMinute > normalPerMinute) {
+    bits += Math.floor(Math.log2(depositsPerMinute / normalPerMinute)) + 1;
   }
   return Math.min(MAILBOX_POW_MAX_BITS, Math.max(0, bits));
 }

@@ -36,8 +36,10 @@ export interface MailboxServerInit {
   readonly maxEnvelopes: number;
   readonly now?: () => number;
   readonly logger: Logger;
-  /** Base difficulty (tests and benches may lower it; default MAILBOX_POW_BASE_BITS). */
+  /** Base difficulty (default MAILBOX_POW_BASE_BITS). */
   readonly baseBits?: number;
+  /** Deposits per minute taken at base difficulty (default 600; the bench measures without the rise). */
+  readonly normalDepositsPerMinute?: number;
 }
 
 export interface MailboxStats {
@@ -96,7 +98,13 @@ export function createMailboxServer(init: MailboxServerInit): MailboxServer {
   let sweeper: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const difficulty = () => difficultyFor(store.count() / init.maxEnvelopes, rate.perMinute(), init.baseBits);
+  const difficulty = () =>
+    difficultyFor(
+      store.count() / init.maxEnvelopes,
+      rate.perMinute(),
+      init.baseBits,
+      init.normalDepositsPerMinute,
+    );
 
   const refuse = (reason: RefusalReason): MailboxResponse => ({
     kind: 'refused',

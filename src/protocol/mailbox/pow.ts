@@ -9,7 +9,7 @@
  */
 import { assertBytes, concatBytes, type Rng, u32be, utf8 } from '../../crypto/bytes.ts';
 import { sha256Hash } from '../../crypto/primitives.ts';
-import { sha256WithPrefix } from '../../crypto/sha256-prefix.ts';
+import { sha256Fast } from '../../crypto/sha256-fast.ts';
 import {
   MAILBOX_HASH_BYTES,
   MAILBOX_KEY_BYTES,
@@ -40,7 +40,7 @@ export function mailboxIdOf(peerIdBytes: Uint8Array): Uint8Array {
 /** The SHA-256 an envelope is known by (dedup, delete, proof of work). */
 export function envelopeHash(envelope: Uint8Array): Uint8Array {
   assertBytes('envelope', envelope);
-  return sha256Hash(envelope);
+  return sha256Fast(envelope);
 }
 
 /** The time bucket containing `nowMs`. */
@@ -77,7 +77,7 @@ export function leadingZeroBits(h: Uint8Array): number {
 /** The proof-of-work hash of a target and nonce. */
 export function powHash(target: PowTarget, nonce: Uint8Array): Uint8Array {
   assertBytes('nonce', nonce, MAILBOX_POW_NONCE_BYTES);
-  return sha256Hash(concatBytes(prefixOf(target), nonce));
+  return sha256Fast(concatBytes(prefixOf(target), nonce));
 }
 
 /** One hash: whether `nonce` is a proof of `bits` leading zero bits for `target`. */
@@ -99,12 +99,14 @@ export function solvePow(
   if (!Number.isInteger(bits) || bits < 0 || bits > MAILBOX_POW_MAX_BITS) {
     throw new RangeError(`"bits" expected an integer in [0, ${MAILBOX_POW_MAX_BITS}], got ${bits}`);
   }
-  const hash = sha256WithPrefix(prefixOf(target));
-  const nonce = rng(MAILBOX_POW_NONCE_BYTES).slice();
-  assertBytes('rng output', nonce, MAILBOX_POW_NONCE_BYTES);
-  const view = new DataView(nonce.buffer);
+  const start = rng(MAILBOX_POW_NONCE_BYTES);
+  assertBytes('rng output', start, MAILBOX_POW_NONCE_BYTES);
+  const prefix = prefixOf(target);
+  // prefix ‖ nonce in one buffer; the nonce is counted up in place.
+  const input = concatBytes(prefix, start);
+  const view = new DataView(input.buffer, prefix.length, MAILBOX_POW_NONCE_BYTES);
   for (let i = 0; i < maxAttempts; i++) {
-    if (leadingZeroBits(hash(nonce)) >= bits) return nonce;
+    if (leadingZeroBits(sha256Fast(input)) >= bits) return input.slice(prefix.length);
     // Count upwards in the low 32 bits (the random high half keeps two solvers apart).
     view.setUint32(4, (view.getUint32(4, false) + 1) >>> 0, false);
   }
