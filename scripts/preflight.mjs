@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Preflight for `npm test`: formatting and lint (Biome, warnings fail), strict typecheck of src + tests,
-// and a fresh build of dist/ so process tests run the code in this tree.
+// and a fresh build of the bundle dist/pvt.mjs so process tests run the code in this tree.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -9,7 +9,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const steps = [
   ['lint + format', bin('biome'), ['check', '--error-on-warnings', '.']],
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
-  ['build', bin('tsc'), ['-p', 'tsconfig.build.json']],
+  ['build', process.execPath, [join(root, 'scripts', 'build.mjs')]],
 ];
 for (const [name, cmd, args] of steps) {
   process.stdout.write(`preflight: ${name}\n`);

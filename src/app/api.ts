@@ -6,11 +6,14 @@
  */
 
 import type { NatStatus } from '../net/nat/status.ts';
+import type { OnionAnswer } from './onion-control.ts';
 
 export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
 export type { MailboxesView, MailboxView } from './mailbox-host.ts';
 
 import type { MailboxesView } from './mailbox-host.ts';
+
+export type { OnionAnswer } from './onion-control.ts';
 
 export type KeyProtection = 'keychain' | 'passphrase';
 
@@ -195,6 +198,11 @@ export interface PvtApi {
   removeMailbox(address: string): Promise<MailboxesView>;
   /** Serve a mailbox for others on this node (remembered), or stop serving. */
   setMailboxServe(enabled: boolean): Promise<MailboxesView>;
+  /**
+   * Onion relay and circuits (docs/protocol/onion.md): `command` is one of ONION_COMMANDS
+   * (src/app/onion-control.ts); rejects with OnionUnavailable while the network is off.
+   */
+  onion(command: string, params?: object): Promise<OnionAnswer>;
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
@@ -247,4 +255,6 @@ export interface NetworkOptions {
   readonly stunServers?: readonly string[];
   /** Serve a mailbox for others during this run, whatever the profile setting (`pvt daemon --mailbox`). */
   readonly mailbox?: boolean;
+  /** Relay onion circuits for others (--relay); absent = the remembered choice (pvt relay on|off). */
+  readonly relay?: boolean;
 }

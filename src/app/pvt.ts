@@ -23,6 +23,7 @@ import type {
   MessageView,
   NetworkOptions,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -39,6 +40,7 @@ import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts
 import { EventHub } from './events.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
 import { MessagingCore } from './messaging-core.ts';
+import { onionCommand } from './onion-control.ts';
 
 export interface PvtInit {
   readonly store: ProfileStore;
@@ -125,7 +127,13 @@ export class Pvt implements PvtApi {
       throw new RangeError(`"limit" expected an integer 1..${MAX_MESSAGE_PAGE}, got ${limit}`);
     }
     const query = options.before === undefined ? { limit } : { limit, before: options.before };
-    return this.#store.listMessages(conversationId, query).map(toView);
+    return this.#store.listMessages(conversationId, query).map((m) => {
+      const view = toView(m);
+      // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
+      return view.state === 'pending' && this.#core.isSent(conversationId, view.id)
+        ? { ...view, state: 'sent' }
+        : view;
+    });
   }
 
   async sendNote(text: string): Promise<MessageView> {
@@ -234,6 +242,11 @@ export class Pvt implements PvtApi {
   async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
     this.#assertOpen();
     return this.#mailbox.setServe(enabled);
+  }
+
+  async onion(command: string, params?: object): Promise<OnionAnswer> {
+    this.#assertOpen();
+    return onionCommand(this.#core.onion(), command, params);
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

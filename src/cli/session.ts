@@ -25,11 +25,14 @@ export interface OpenOptions {
   readonly network?: boolean;
   /** Serve a mailbox for others during this run (`pvt daemon --mailbox`). */
   readonly mailbox?: boolean;
+  /** Relay onion circuits (pvt daemon --relay). */
+  readonly relay?: boolean;
 }
 
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
-  return { ...networkOptions(ctx, true), ...(options.mailbox ? { mailbox: true } : {}) };
+  const net = networkOptions(ctx, true);
+  return { ...net, ...(options.relay ? { relay: true } : {}), ...(options.mailbox ? { mailbox: true } : {}) };
 }
 
 /**

@@ -55,6 +55,7 @@ export const API_METHODS = {
   addMailbox: ['string'],
   removeMailbox: ['string'],
   setMailboxServe: ['boolean'],
+  onion: ['string', 'object?'],
 } as const satisfies { readonly [M in ApiMethod]: SpecFor<Parameters<PvtApi[M]>> };
 
 /** The daemon's own methods (not part of PvtApi). */

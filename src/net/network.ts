@@ -20,6 +20,8 @@ import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } fro
 import { NAT_OFF, type NatStatus } from './nat/status.ts';
 import type { StunServer } from './nat/stun.ts';
 import { startNode } from './node.ts';
+import { PVT_KAD_PROTOCOL } from './onion/constants.ts';
+import { createOnionService, type OnionService } from './onion/service.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
@@ -53,6 +55,14 @@ export interface NetworkInit {
   readonly onAddressesChanged: () => void;
   /** The NAT status changed (diagnosis started or done, mapping renewed or given back). */
   readonly onNatChanged?: (status: NatStatus) => void;
+  /** Onion circuits (docs/protocol/onion.md): the relay choice, where its state lives, randomness. */
+  readonly onion?: {
+    /** --relay; undefined = the remembered choice (pvt relay on|off). */
+    readonly relay?: boolean;
+    readonly stateFile?: string;
+    readonly rng: (n: number) => Uint8Array;
+    readonly buildAhead?: boolean;
+  };
   readonly logger: Logger;
 }
 
@@ -69,6 +79,8 @@ export interface Network {
   readonly presence: Presence;
   /** /pvt/mailbox/1.0.0: serving others (when a server is attached) and dialling mailboxes directly. */
   readonly mailbox: MailboxService;
+  /** The onion service (relay, circuits, streams), when started with `onion`. */
+  readonly onion: OnionService | undefined;
   nat(): NatStatus;
   /**
    * Resolves once the NAT diagnosis under way (if any) has a verdict, or after `timeoutMs`: an invite made
@@ -120,6 +132,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     mdns: init.mdns,
     loopbackOnly: init.loopbackOnly,
     relay: { isContact: init.isContact, reachable: () => reachable },
+    ...(init.onion ? { dht: { protocol: PVT_KAD_PROTOCOL } } : {}),
   });
   const limiter = createRateLimiter();
   const components = { libp2p: libp2p as Libp2p, limiter, logger };
@@ -291,11 +304,28 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onSelfUpdate();
   };
   let stopped = false;
+  // A relay serves only while dialable from outside: a mapping, a public verdict, or a public address.
+  const onion = init.onion
+    ? createOnionService({
+        transportSeed: init.transportSeed,
+        loopbackOnly: init.loopbackOnly,
+        ...(init.onion.relay !== undefined ? { relay: init.onion.relay } : {}),
+        ...(init.onion.stateFile !== undefined ? { stateFile: init.onion.stateFile } : {}),
+        ...(init.onion.buildAhead !== undefined ? { buildAhead: init.onion.buildAhead } : {}),
+        reachable: () =>
+          reachable || libp2p.getMultiaddrs().some((a) => !isRelayed(a) && pathOf(a) === 'direct'),
+        ownAddrs: () => ownAddrs(16).filter((a) => !isRelayed(a)),
+        isContact: init.isContact,
+        rng: init.onion.rng,
+        logger,
+      })({ libp2p: libp2p as Libp2p })
+    : undefined;
   try {
     await chat.start();
     await invite.start();
     await mailbox.start();
     await presence.start();
+    await onion?.start();
   } catch (error) {
     clearInterval(relayTimer);
     libp2p.removeEventListener('connection:open', onConnectionOpen);
@@ -323,6 +353,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     invite,
     presence,
     mailbox,
+    onion,
     nat: () => ({
       ...natStatus,
       confirmed,
@@ -358,6 +389,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       const service = nat;
       nat = undefined;
       await service?.stop();
+      await onion?.stop();
       await presence.stop();
       await mailbox.stop();
       await invite.stop();

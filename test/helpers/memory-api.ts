@@ -16,6 +16,7 @@ import type {
   MessageState,
   MessageView,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   ProfileLauncher,
   ProfileState,
@@ -267,6 +268,11 @@ export class MemoryPvt implements PvtApi {
 
   /** Every setPortMapping answer, in order. */
   readonly portMappingChoices: boolean[] = [];
+
+  async onion(command: string): Promise<OnionAnswer> {
+    if (command === 'circuits') return { kind: 'circuits', circuits: [] };
+    throw new Error('the in-memory API has no onion network');
+  }
 
   async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
     this.portMappingChoices.push(enabled);

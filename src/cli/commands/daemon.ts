@@ -17,9 +17,13 @@ import { systemRng } from '../../store/system-rng.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
-async function serve(ctx: CommandContext, child: boolean, mailbox: boolean): Promise<number> {
+async function serve(ctx: CommandContext, child: boolean, relay: boolean, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
-  const api = await openInProcess(ctx, { network: true, mailbox });
+  const api = await openInProcess(ctx, {
+    network: true,
+    ...(relay ? { relay: true } : {}),
+    ...(mailbox ? { mailbox: true } : {}),
+  });
   await runDaemon({
     api,
     profile: ctx.profile,
@@ -35,7 +39,7 @@ async function serve(ctx: CommandContext, child: boolean, mailbox: boolean): Pro
   return 0;
 }
 
-async function detach(ctx: CommandContext, mailbox: boolean): Promise<number> {
+async function detach(ctx: CommandContext, relay: boolean, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'present' && state.keyProtection === 'passphrase' && !ctx.passphraseFile) {
@@ -60,6 +64,7 @@ async function detach(ctx: CommandContext, mailbox: boolean): Promise<number> {
     ctx.network.mdns ? '--mdns' : '--no-mdns',
     ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
     ...(ctx.network.portMapping ? [] : ['--no-port-mapping']),
+    ...(relay ? ['--relay'] : []),
     ...(mailbox ? ['--mailbox'] : []),
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
@@ -83,17 +88,23 @@ async function detach(ctx: CommandContext, mailbox: boolean): Promise<number> {
 export const daemonCommand: CommandSpec = {
   name: 'daemon',
   summary: 'run this profile headless; pvt chat and other commands attach to it',
-  usage: ['pvt daemon [--detach] [--mailbox] [--passphrase-file FILE]'],
+  usage: ['pvt daemon [--detach] [--relay] [--mailbox] [--passphrase-file FILE]'],
   details: [
     'Serves the profile on a Unix socket (pvt.sock, 0600, in the profile directory) to clients that',
     'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
     'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
-    '--mailbox also keeps envelopes for others while it runs (pvt mailbox serve on remembers it).',
-    'Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
+    'With --relay it also relays onion circuits for other pvt users while it is reachable from outside',
+    '(remembered; "pvt relay off" stops it). --mailbox also keeps envelopes for others while it runs',
+    '(pvt mailbox serve on remembers it). Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
   ].join('\n'),
-  flags: { detach: { type: 'boolean', default: false }, mailbox: { type: 'boolean', default: false } },
+  flags: {
+    detach: { type: 'boolean', default: false },
+    relay: { type: 'boolean', default: false },
+    mailbox: { type: 'boolean', default: false },
+  },
   flagHelp: [
     ['--detach', 'start in the background and return once it serves'],
+    ['--relay', 'relay onion circuits for others while reachable (with --loopback: on 127.0.0.1, for tests)'],
     ['--mailbox', 'serve a mailbox for others during this run'],
   ],
   async run(ctx, input, flags) {
@@ -110,9 +121,10 @@ export const daemonCommand: CommandSpec = {
         running.close();
         throw new DaemonAlreadyRunningError(ctx.profile, running.pid);
       }
+      const relay = flags.relay === true;
       const mailbox = flags.mailbox === true;
-      if (flags.detach === true && !child) return await detach(ctx, mailbox);
-      return await serve(ctx, child, mailbox);
+      if (flags.detach === true && !child) return await detach(ctx, relay, mailbox);
+      return await serve(ctx, child, relay, mailbox);
     } catch (error) {
       if (child) await notifyFailed(error);
       throw error;

@@ -3,6 +3,8 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
+import { circuitsCommand } from './circuits.ts';
+import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
 import { initCommand } from './init.ts';
@@ -12,6 +14,8 @@ import { logCommand } from './log.ts';
 import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
+import { relayCommand } from './relay.ts';
+import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
@@ -36,8 +40,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   natCommand,
   mailboxCommand,
+  relayCommand,
+  relaysCommand,
+  circuitsCommand,
   daemonCommand,
   stopCommand,
+  completionCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -61,6 +61,7 @@ export const logCommand: CommandSpec = {
   usage: ['pvt log NAME [--limit N] [--json] [--follow]', 'pvt log --self [--limit N] [--json]'],
   details:
     'With --json, prints one JSON array of messages (oldest first); with --follow, then one JSON object per line.',
+  complete: ['contact'],
   flags: {
     self: { type: 'boolean', default: false },
     limit: { type: 'number', default: 200 },

@@ -11,6 +11,7 @@ export const removeCommand: CommandSpec = {
   summary: 'forget a contact and its conversation (asks first; --yes skips)',
   usage: ['pvt remove NAME [--yes]'],
   flags: { yes: { type: 'boolean', shortFlag: 'y', default: false } },
+  complete: ['contact'],
   flagHelp: [['-y, --yes', 'do not ask for confirmation']],
   async run(ctx, input, flags) {
     if (input.length !== 1) throw new UsageError('expected one NAME');

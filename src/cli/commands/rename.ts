@@ -9,6 +9,7 @@ export const renameCommand: CommandSpec = {
   summary: 'rename a contact (the name is local to you)',
   usage: ['pvt rename OLD NEW'],
   flags: {},
+  complete: ['contact'],
   flagHelp: [],
   async run(ctx, input) {
     if (input.length !== 2) throw new UsageError('expected OLD and NEW names');

@@ -19,6 +19,7 @@ export const sendCommand: CommandSpec = {
     'when pvt runs again (a daemon keeps trying). Exit 0 means stored; the state says how far it got.',
   ].join('\n'),
   flags: { wait: { type: 'string', default: '15s' } },
+  complete: ['contact'],
   flagHelp: [
     ['--wait DURATION', 'without a daemon: how long to wait for delivery (default 15s; 0 = do not wait)'],
   ],

@@ -13,6 +13,7 @@ export const verifyCommand: CommandSpec = {
   usage: ['pvt verify NAME --confirm', 'pvt verify NAME --reject', 'pvt verify NAME [--json]'],
   details: 'Without --confirm/--reject it prints the safety number: compare all 60 digits with the contact.',
   flags: { confirm: { type: 'boolean', default: false }, reject: { type: 'boolean', default: false } },
+  complete: ['contact'],
   flagHelp: [
     ['--confirm', 'the SAS codes matched: mark the contact verified (✓)'],
     ['--reject', 'the SAS codes differed: mark the contact as not trusted; chat is refused'],
