@@ -53,6 +53,8 @@ export const NAT_RECORD_FILE = 'nat-mapping.json';
 export const FAILURE_TEXT: Readonly<Record<string, string>> = {
   rejected: 'not sent: you rejected this contact (the codes differed)',
 };
+/** The onion relay choice and bootstrap relay list (non-secret), in the profile directory. */
+export const ONION_STATE_FILE = 'onion.json';
 
 // ── history viewport and search (issue 13) ──────────────────────────────────────────────────────
 

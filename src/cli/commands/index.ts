@@ -3,6 +3,8 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
+import { circuitsCommand } from './circuits.ts';
+import { completionCommand } from './completion.ts';
 import { configCommand } from './config.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
@@ -10,8 +12,11 @@ import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
+import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
+import { relayCommand } from './relay.ts';
+import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
@@ -35,9 +40,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  mailboxCommand,
+  relayCommand,
+  relaysCommand,
+  circuitsCommand,
   configCommand,
   daemonCommand,
   stopCommand,
+  completionCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -11,12 +11,6 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { PvtApi, ThemeName, UiSettings } from '../../app/api.ts';
 import { SELF_CONVERSATION } from '../../app/api.ts';
 import { MAX_MESSAGE_BODY_BYTES } from '../../app/constants.ts';
-import {
-  DEFAULT_UI_SETTINGS,
-  settingWord,
-  UI_SETTING_KEYS,
-  type UiSettingKey,
-} from '../../app/ui-settings.ts';
 import { parseSubmission, unknownCommandMessage } from '../commands.ts';
 import { Composer } from '../components/Composer.tsx';
 import { ContactsPane } from '../components/ContactsPane.tsx';
@@ -74,8 +68,25 @@ function tooLong(text: string): string | null {
   return `too long to send: ${bytes.toLocaleString('en-US')} bytes, a message holds ${MAX_MESSAGE_BODY_BYTES.toLocaleString('en-US')} — shorten it`;
 }
 
+/** Until the profile's settings are read: the defaults (src/app/ui-settings.ts). */
+const DEFAULT_UI_SETTINGS: UiSettings = {
+  bell: true,
+  notifications: false,
+  notifyText: false,
+  theme: 'dark',
+  timeFormat: '24h',
+};
+
+const onOff = (b: boolean): string => (b ? 'on' : 'off');
+
 function settingsLine(s: UiSettings): string {
-  return (Object.keys(UI_SETTING_KEYS) as UiSettingKey[]).map((k) => `${k} ${settingWord(s, k)}`).join(' · ');
+  return [
+    `bell ${onOff(s.bell)}`,
+    `notifications ${onOff(s.notifications)}`,
+    `notify-text ${onOff(s.notifyText)}`,
+    `theme ${s.theme}`,
+    `time ${s.timeFormat}`,
+  ].join(' · ');
 }
 
 function placeholder(chat: ChatState): string {
