@@ -50,7 +50,12 @@ describe('settings', () => {
     expect(writes(tui)).toContain('\u001b]9;pvt: new message\u0007');
     expect(writes(tui)).toContain('\u001b]777;notify;pvt;new message\u0007');
     // No notification carries the text.
-    expect(writes(tui).split(OSC9).slice(1).some((n) => n.split('\u0007')[0]!.includes('secret'))).toBe(false);
+    expect(
+      writes(tui)
+        .split(OSC9)
+        .slice(1)
+        .some((n) => n.split('\u0007')[0]!.includes('secret')),
+    ).toBe(false);
 
     await tui.type('/set notify-text on\r');
     await tui.waitFor('notify-text on');
