@@ -7,6 +7,8 @@ import { circuitsCommand } from './circuits.ts';
 import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
@@ -44,6 +46,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   daemonCommand,
   stopCommand,
   completionCommand,
+  exportCommand,
+  importCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
