@@ -20,6 +20,7 @@ import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
+import { serviceCommand } from './service.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
 import { verifyCommand } from './verify.ts';
@@ -48,6 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   completionCommand,
   exportCommand,
   importCommand,
+  serviceCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
