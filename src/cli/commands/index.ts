@@ -13,6 +13,7 @@ import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
+import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
 import { relayCommand } from './relay.ts';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  mailboxCommand,
   relayCommand,
   relaysCommand,
   circuitsCommand,
