@@ -27,7 +27,7 @@ const own = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
 
 function ownPrivateKey(prefix: Buffer, secret: Uint8Array): KeyObject {
   const hit = own.get(secret);
-  if (hit && hit.bytes.equals(secret)) return hit.key;
+  if (hit?.bytes.equals(secret)) return hit.key;
   const key = privateKey(prefix, secret);
   own.set(secret, { bytes: Buffer.from(secret), key });
   return key;
