@@ -9,6 +9,10 @@ import type { NatStatus } from '../net/nat/status.ts';
 import type { OnionAnswer } from './onion-control.ts';
 
 export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
+export type { MailboxesView, MailboxView } from './mailbox-host.ts';
+
+import type { MailboxesView } from './mailbox-host.ts';
+
 export type { OnionAnswer } from './onion-control.ts';
 
 export type KeyProtection = 'keychain' | 'passphrase';
@@ -186,6 +190,16 @@ export interface PvtApi {
    * once when the node runs (unless --no-port-mapping was given to this process).
    */
   setPortMapping(enabled: boolean): Promise<NetworkStatus>;
+
+  // ── mailboxes (docs/mailbox.md) ──
+  /** Whether this node serves a mailbox for others, and the mailboxes this user chose for itself. */
+  mailboxes(): Promise<MailboxesView>;
+  /** Adds a mailbox (a daemon's address as `pvt status --json` prints it, with /p2p/); at most 2. */
+  addMailbox(address: string): Promise<MailboxesView>;
+  /** Removes a mailbox by its address or PeerId. */
+  removeMailbox(address: string): Promise<MailboxesView>;
+  /** Serve a mailbox for others on this node (remembered), or stop serving. */
+  setMailboxServe(enabled: boolean): Promise<MailboxesView>;
   /**
    * Onion relay and circuits (docs/protocol/onion.md): `command` is one of ONION_COMMANDS
    * (src/app/onion-control.ts); rejects with OnionUnavailable while the network is off.
@@ -241,6 +255,8 @@ export interface NetworkOptions {
   readonly natMethods?: readonly string[];
   /** STUN servers ("host:port") the NAT diagnosis also asks (PVT_STUN_SERVERS); default none. */
   readonly stunServers?: readonly string[];
+  /** Serve a mailbox for others during this run, whatever the profile setting (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
   /** Relay onion circuits for others (--relay); absent = the remembered choice (pvt relay on|off). */
   readonly relay?: boolean;
 }

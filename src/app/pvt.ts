@@ -39,6 +39,7 @@ import {
 } from './constants.ts';
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
+import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 
@@ -73,6 +74,7 @@ export class Pvt implements PvtApi {
   readonly #now: () => number;
   readonly #events = new EventHub();
   readonly #core: MessagingCore;
+  readonly #mailbox: MailboxHost;
   #closed = false;
 
   constructor(init: PvtInit) {
@@ -91,12 +93,21 @@ export class Pvt implements PvtApi {
       emit: (event) => this.#emit(event),
       dataDir: init.info.dataDir,
     });
+    const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
+    this.#mailbox = new MailboxHost({
+      sql: init.store.sql,
+      dataDir: init.info.dataDir,
+      logger: init.logger,
+      now: init.now,
+      ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
+    });
   }
 
   /** Starts the libp2p node and the messaging services (the launcher calls it when asked to). */
   async startNetwork(options: NetworkOptions): Promise<void> {
     this.#assertOpen();
     await this.#core.startNetwork(options);
+    await this.#mailbox.networkStarted(this.#core.requireNetwork(), options.mailbox === true);
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -217,6 +228,26 @@ export class Pvt implements PvtApi {
     return this.#core.setPortMapping(enabled);
   }
 
+  async mailboxes(): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.view();
+  }
+
+  async addMailbox(address: string): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.add(address);
+  }
+
+  async removeMailbox(address: string): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.remove(address);
+  }
+
+  async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.setServe(enabled);
+  }
+
   async onion(command: string, params?: object): Promise<OnionAnswer> {
     this.#assertOpen();
     return onionCommand(this.#core.onion(), command, params);
@@ -230,6 +261,7 @@ export class Pvt implements PvtApi {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      await this.#mailbox.stop();
       await this.#core.stop();
     } finally {
       this.#events.clear();

@@ -12,6 +12,7 @@ import type {
   InviteView,
   JoinResult,
   ListMessagesOptions,
+  MailboxesView,
   MessageState,
   MessageView,
   NetworkStatus,
@@ -278,6 +279,24 @@ export class MemoryPvt implements PvtApi {
     const status = await this.network();
     this.emit({ type: 'network', network: status });
     return status;
+  }
+
+  readonly mailboxState: MailboxesView = { serving: false, serveSetting: false, served: null, mine: [] };
+
+  async mailboxes(): Promise<MailboxesView> {
+    return this.mailboxState;
+  }
+
+  async addMailbox(address: string): Promise<MailboxesView> {
+    throw new TypeError(`no mailboxes in the memory API (${address.length} characters given)`);
+  }
+
+  async removeMailbox(address: string): Promise<MailboxesView> {
+    throw new TypeError(`no mailboxes in the memory API (${address.length} characters given)`);
+  }
+
+  async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
+    return { ...this.mailboxState, serveSetting: enabled };
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

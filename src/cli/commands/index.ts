@@ -11,6 +11,7 @@ import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
+import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
 import { relayCommand } from './relay.ts';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  mailboxCommand,
   relayCommand,
   relaysCommand,
   circuitsCommand,
