@@ -11,6 +11,7 @@
  */
 
 import { ed25519PublicKey } from '../src/crypto/primitives.ts';
+import { nullLogger } from '../src/log/logger.ts';
 import { createOnionClient, type KnownRelay, type OnionClient } from '../src/net/onion/client.ts';
 import { CIRCUIT_BUILD_ATTEMPTS } from '../src/net/onion/constants.ts';
 import type { Link, LinkHandlers } from '../src/net/onion/link.ts';
@@ -19,7 +20,6 @@ import { encodeCell } from '../src/protocol/onion/cell.ts';
 import { CELL_DESTROY, DESTROY_HOP_LOST } from '../src/protocol/onion/constants.ts';
 import { decodeDescriptor, signDescriptor } from '../src/protocol/onion/descriptor.ts';
 import { generateOnionKeys } from '../src/protocol/onion/handshake.ts';
-import { nullLogger } from '../src/store/logger.ts';
 import { systemRng } from '../src/store/system-rng.ts';
 
 const NODES = 200;

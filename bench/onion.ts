@@ -10,11 +10,11 @@
 
 import { multiaddr } from '@multiformats/multiaddr';
 import { xchacha20 } from '@noble/ciphers/chacha.js';
+import { nullLogger } from '../src/log/logger.ts';
 import { type Network, startNetwork } from '../src/net/network.ts';
 import { encodeRelay } from '../src/protocol/onion/cell.ts';
 import { CELL_BODY_BYTES, RELAY_DATA } from '../src/protocol/onion/constants.ts';
 import { clientSeal, hopState, relayForward } from '../src/protocol/onion/layers.ts';
-import { nullLogger } from '../src/store/logger.ts';
 import { systemRng } from '../src/store/system-rng.ts';
 
 const BUILDS = Number(process.env.PVT_BENCH_BUILDS ?? 40);

@@ -23,6 +23,8 @@ export async function openPvt(ctx: CommandContext, options: OpenOptions = {}): P
 export interface OpenOptions {
   /** Start the libp2p node for this command's lifetime (when no daemon runs). */
   readonly network?: boolean;
+  /** Serve a mailbox for others during this run (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
   /** Relay onion circuits (pvt daemon --relay). */
   readonly relay?: boolean;
 }
@@ -30,7 +32,7 @@ export interface OpenOptions {
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
   const net = networkOptions(ctx, true);
-  return options.relay ? { ...net, relay: true } : net;
+  return { ...net, ...(options.relay ? { relay: true } : {}), ...(options.mailbox ? { mailbox: true } : {}) };
 }
 
 /**

@@ -7,6 +7,10 @@
  * only (`nodeChachaAvailable` is false elsewhere: callers use noble then).
  */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+
+/** A native (OpenSSL) secret key handle. */
+export type NativeKey = KeyObject;
+
 import { hchacha } from '@noble/ciphers/chacha.js';
 
 const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);

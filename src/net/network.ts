@@ -7,12 +7,13 @@
  */
 import type { AbortOptions, Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
 import { MAX_OBSERVING_PEERS, RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
+import { createMailboxService, type MailboxService } from './mailbox/service.ts';
 import type { NatMethod } from './nat/clients.ts';
 import { addObserved, contradictsMapping } from './nat/observed.ts';
 import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
@@ -76,6 +77,8 @@ export interface Network {
   readonly chat: ChatService;
   readonly invite: InviteService;
   readonly presence: Presence;
+  /** /pvt/mailbox/1.0.0: serving others (when a server is attached) and dialling mailboxes directly. */
+  readonly mailbox: MailboxService;
   /** The onion service (relay, circuits, streams), when started with `onion`. */
   readonly onion: OnionService | undefined;
   nat(): NatStatus;
@@ -139,6 +142,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOutboundClosed: init.onChatStreamLost,
   })(components);
   const invite = createInviteService({ onInviteStream: init.onInviteStream })(components);
+  const mailbox = createMailboxService()(components);
   // While contacts cannot dial us, keep a relay reservation on a contact that can be dialled (it relays
   // for its contacts only while reachable itself): tried when a contact comes online and every
   // RELAY_CHECK_MS, since a contact that has just added us may refuse the first request.
@@ -319,6 +323,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
   try {
     await chat.start();
     await invite.start();
+    await mailbox.start();
     await presence.start();
     await onion?.start();
   } catch (error) {
@@ -347,6 +352,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
+    mailbox,
     onion,
     nat: () => ({
       ...natStatus,
@@ -385,6 +391,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       await service?.stop();
       await onion?.stop();
       await presence.stop();
+      await mailbox.stop();
       await invite.stop();
       await chat.stop();
       limiter.clear();

@@ -5,12 +5,12 @@
  * replayed, reordered or dropped cell therefore fails the destination's tag. Pure; the counters are the
  * only state and live in the HopState objects passed in (mutated in place, one owner each).
  */
-import type { KeyObject } from 'node:crypto';
 import { xchacha20, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
   chachaPolyOpen,
   chachaPolySeal,
   chachaXor,
+  type NativeKey,
   nodeChachaAvailable,
   zeroPrefixSubkey,
 } from '../../crypto/node-chacha.ts';
@@ -24,7 +24,7 @@ export interface HopState {
   nf: number;
   nb: number;
   /** The keys' HChaCha20 subkeys for the fast path (node:crypto), when available. */
-  readonly sub: Readonly<Record<keyof HopKeys, KeyObject>> | undefined;
+  readonly sub: Readonly<Record<keyof HopKeys, NativeKey>> | undefined;
 }
 
 export function hopState(keys: HopKeys): HopState {
