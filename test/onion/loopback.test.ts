@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { until } from '../helpers/until.ts';
-import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from './helpers.ts';
+import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from './helpers.ts';
 
 const CELL_BYTES = 1536;
 const tapDir = mkdtempSync(join(tmpdir(), 'pvt-onion-tap-'));
@@ -20,9 +20,9 @@ const nodes: Node[] = [];
 
 beforeAll(async () => {
   const env = { PVT_ONION_TAP: tap };
-  const started = await Promise.all(['R1', 'R2', 'R3', 'R4'].map((n) => startNode(`Relay ${n}`, true, env)));
-  nodes.push(...started, await startNode('Client', false, env));
-}, 120_000);
+  const specs = ['R1', 'R2', 'R3', 'R4'].map((n) => ({ name: `Relay ${n}`, relay: true }));
+  nodes.push(...(await startNodes([...specs, { name: 'Client', relay: false }], env)));
+}, 240_000);
 afterAll(() => stopNodes(nodes), 30_000);
 
 describe('five daemons on loopback', () => {
