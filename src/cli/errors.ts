@@ -2,6 +2,8 @@
  * Maps errors thrown by commands to a clear message on stderr (or a JSON object with --json) and an
  * exit code. Domain errors carry a stable `code`; anything else is reported as an internal error.
  */
+
+import { sanitizeLine } from '../text/sanitize.ts';
 import type { CommandContext } from './command.ts';
 import { EXIT_FAILURE, EXIT_NO_PROFILE } from './util/exit-codes.ts';
 
@@ -13,7 +15,7 @@ export function reportError(ctx: CommandContext, command: string, error: unknown
   const e: CodedError = error instanceof Error ? error : new Error(String(error));
   const code = typeof e.code === 'string' ? e.code : 'InternalError';
   const known = typeof (e as CodedError).code === 'string';
-  const message = known ? e.message : `internal error: ${e.message}`;
+  const message = sanitizeLine(known ? e.message : `internal error: ${e.message}`);
   if (ctx.json) {
     ctx.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
   } else {

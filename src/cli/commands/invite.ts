@@ -5,6 +5,7 @@
  */
 import type { PvtApi, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { qrCells, qrMatrix, renderQr } from '../../ui/qr.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
@@ -51,7 +52,7 @@ function waitForJoin(ctx: CommandContext, api: PvtApi, expiresAt: number): Promi
     }, 1000);
     const unsubscribe = api.subscribe((event: PvtEvent) => {
       if (event.type !== 'contact-added') return;
-      const c = event.contact;
+      const c = { ...event.contact, name: sanitizeLine(event.contact.name) };
       if (ctx.json) ctx.stdout.write(`${JSON.stringify({ joined: c, sas: event.sas })}\n`);
       else {
         ctx.stdout.write(

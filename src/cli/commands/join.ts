@@ -2,6 +2,8 @@
  * `pvt join CODE`: joins with an invite code (dials the inviter, runs the post-quantum handshake) and
  * shows the short authentication string (SAS) to compare with the inviter.
  */
+
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { withPvt } from '../session.ts';
 
@@ -27,7 +29,7 @@ export const joinCommand: CommandSpec = {
     if (ctx.json) {
       ctx.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      const c = result.contact;
+      const c = { ...result.contact, name: sanitizeLine(result.contact.name) };
       ctx.stdout.write(
         [
           `joined ${c.name} (${c.fingerprint})`,

@@ -5,6 +5,7 @@
  */
 import type { MessageState, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -55,12 +56,13 @@ export const sendCommand: CommandSpec = {
       // Events may have raced the send's own resolution: read the stored state to be sure.
       const stored = (await api.contactMessages(name, { limit: 50 })).find((m) => m.id === id);
       if (stored) state = stored.state;
+      const shown = sanitizeLine(name);
       if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ...message, state })}\n`);
-      else if (state === 'delivered') ctx.stdout.write(`delivered to ${name}\n`);
-      else if (daemon) ctx.stdout.write(`queued for ${name}; the daemon delivers it\n`);
+      else if (state === 'delivered') ctx.stdout.write(`delivered to ${shown}\n`);
+      else if (daemon) ctx.stdout.write(`queued for ${shown}; the daemon delivers it\n`);
       else
         ctx.stdout.write(
-          `queued for ${name} (${state}); it goes out when ${name} is reachable and pvt runs\n`,
+          `queued for ${shown} (${state}); it goes out when ${shown} is reachable and pvt runs\n`,
         );
       return 0;
     } finally {
