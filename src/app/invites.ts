@@ -312,7 +312,7 @@ export class Invites {
     const response = createInviterResponse(received, ctx.rng);
     await channel.write(response.message);
     const m3 = await channel.read();
-    const revealed = consumeJoinerReveal(response.state, m3);
+    const revealed = consumeJoinerReveal(response.state, m3, ctx.now());
     const joinerPeer = fromLocator(revealed.joinerLocator);
     if (!joinerPeer?.peerId.equals(peerId)) {
       await refuse(channel, 'unknown');

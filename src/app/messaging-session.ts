@@ -14,10 +14,12 @@ import {
   serializeState,
 } from '../protocol/ratchet/index.ts';
 import type { ContactsStore } from '../store/contacts-store.ts';
+import { SkipBudgets } from './skip-budget.ts';
 
 export class Sessions {
   readonly #store: ContactsStore;
   readonly #cache = new Map<string, RatchetState>();
+  readonly #skipBudgets = new SkipBudgets();
 
   constructor(store: ContactsStore) {
     this.#store = store;
@@ -42,8 +44,11 @@ export class Sessions {
     return ratchetEncrypt(this.get(contactId), plaintext, rng);
   }
 
+  /** Decrypts; the skip work is charged to the contact's SkipBudgets (bounded per minute). */
   decrypt(contactId: string, message: Uint8Array): { state: RatchetState; plaintext: Uint8Array } {
-    return ratchetDecrypt(this.get(contactId), message);
+    return this.#skipBudgets.spend(contactId, (skipBudget) =>
+      ratchetDecrypt(this.get(contactId), message, { skipBudget }),
+    );
   }
 
   /** Writes `state` for the contact; call inside the transaction that stores the step's effect. */
