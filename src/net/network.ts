@@ -21,6 +21,7 @@ import type { StunServer } from './nat/stun.ts';
 import { startNode } from './node.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { guardStrangers } from './stranger-guard.ts';
 
 export type { FrameChannel, Path };
 
@@ -118,6 +119,9 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     loopbackOnly: init.loopbackOnly,
     relay: { isContact: init.isContact, reachable: () => reachable },
   });
+  const strangerGuard = guardStrangers(libp2p as Libp2p, init.isContact, (reason) =>
+    logger.debug('net.stranger_closed', { reason }),
+  );
   const limiter = createRateLimiter();
   const components = { libp2p: libp2p as Libp2p, limiter, logger };
   const chat = createChatService({
@@ -293,6 +297,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     await presence.start();
   } catch (error) {
     clearInterval(relayTimer);
+    strangerGuard.stop();
     libp2p.removeEventListener('connection:open', onConnectionOpen);
     libp2p.removeEventListener('peer:identify', onIdentify);
     await Promise.resolve(libp2p.stop()).catch(() => undefined);
@@ -344,6 +349,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       if (stopped) return;
       stopped = true;
       clearInterval(relayTimer);
+      strangerGuard.stop();
       libp2p.removeEventListener('connection:open', onConnectionOpen);
       libp2p.removeEventListener('peer:identify', onIdentify);
       for (const wake of settledWaiters) wake();
