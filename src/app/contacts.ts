@@ -99,6 +99,19 @@ export class Contacts {
     this.#store.insert(row, session);
   }
 
+  /**
+   * A new join of an unconfirmed contact's identity: new session, peer and transport under the same id
+   * (its conversation and whatever waits in its outbox stay), verification back to unverified. In the
+   * caller's transaction, then `commit(row)`.
+   */
+  replaceInTx(row: ContactRow, session: Uint8Array): void {
+    this.#store.setSession(row.id, session);
+    this.#store.setPeer(row.id, row.peer);
+    this.#store.setTransport(row.id, row.transport);
+    this.#store.setVerification(row.id, row.verification);
+    this.#store.setSas(row.id, null);
+  }
+
   commit(row: ContactRow): void {
     this.#cache(row);
   }

@@ -89,6 +89,8 @@ export class MessagingCore {
     this.#messaging = new Messaging(this.#ctx, sessions);
     this.#invites = new Invites(this.#ctx, {
       joinerFirstItemsInTx: (row) => this.#messaging.joinerFirstItemsInTx(row),
+      isConfirmed: (id) => sessions.canSend(id),
+      onContactReplaced: (old) => this.#messaging.contactReplaced(old),
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);

@@ -159,6 +159,13 @@ export class Messaging {
     });
   }
 
+  /** A new join replaced an unconfirmed contact's session (same id): forget its in-memory state. */
+  contactReplaced(row: ContactRow): void {
+    this.outbox.forget(row.id);
+    this.#sessions.forget(row.id);
+    this.#receipts.forget(row.id);
+  }
+
   async contactRemoved(row: ContactRow): Promise<void> {
     this.outbox.forget(row.id);
     this.#sessions.forget(row.id);
