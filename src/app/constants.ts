@@ -25,6 +25,13 @@ export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const INVITE_NAT_WAIT_MS = 3_000;
 /** Outbox items sent per batch on a stream (the rest follow in the next batch). */
 export const OUTBOX_BATCH = 64;
+/**
+ * Inbound frames of one contact handled in one transaction at most (a burst is group-committed in
+ * batches of this size); also how many may wait before the chat stream is slowed down.
+ */
+export const INBOUND_BATCH_MAX = 256;
+/** Read marks are written at most this often (they take effect in memory at once). */
+export const READ_FLUSH_MS = 1_000;
 /** A sent message without a receipt after this long is sent again (doubling up to the maximum). */
 export const RESEND_AFTER_MS = 5_000;
 export const RESEND_MAX_MS = 60_000;

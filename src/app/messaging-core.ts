@@ -10,6 +10,7 @@ import { NAT_OFF } from '../net/nat/status.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
 import type { Identity } from '../protocol/identity.ts';
+import { deserializeState } from '../protocol/ratchet/index.ts';
 import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
 import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
@@ -43,7 +44,7 @@ import { Invites } from './invites.ts';
 import { Messaging } from './messaging.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { NetworkOfflineError } from './messaging-errors.ts';
-import { Sessions } from './messaging-session.ts';
+import { ReadMarks } from './read-marks.ts';
 
 export interface MessagingCoreInit {
   readonly sql: SqlAccess;
@@ -62,6 +63,7 @@ export class MessagingCore {
   readonly #contacts: Contacts;
   readonly #invites: Invites;
   readonly #messaging: Messaging;
+  readonly #reads: ReadMarks;
   #network: Network | undefined;
   #starting: Promise<void> | undefined;
 
@@ -73,7 +75,6 @@ export class MessagingCore {
     const contactsStore = createContactsStore(init.sql);
     this.#chat = createChatStore(init.sql);
     this.#contacts = new Contacts(contactsStore, this.#chat, init.sql);
-    const sessions = new Sessions(contactsStore);
     this.#ctx = {
       identity: init.identity,
       sql: init.sql,
@@ -86,11 +87,22 @@ export class MessagingCore {
       network: () => this.#network,
       emit: init.emit,
     };
-    this.#messaging = new Messaging(this.#ctx, sessions);
+    this.#reads = new ReadMarks(this.#chat, init.sql);
+    const rng = init.rng;
+    this.#messaging = new Messaging(this.#ctx, {
+      sessions: contactsStore,
+      openSession: (bytes) => deserializeState(bytes),
+      unread: (id) => this.#reads.unread(id),
+      // Backoff jitter from the injected RNG (no global randomness in the core).
+      random: () => {
+        const b = rng(4);
+        return new DataView(b.buffer, b.byteOffset, 4).getUint32(0) / 2 ** 32;
+      },
+    });
     this.#invites = new Invites(this.#ctx, {
       joinerFirstItemsInTx: (row) => this.#messaging.joinerFirstItemsInTx(row),
-      isConfirmed: (id) => sessions.canSend(id),
-      onContactReplaced: (old) => this.#messaging.contactReplaced(old),
+      isConfirmed: (id) => this.#messaging.peer(id).canSend(),
+      onContactReplaced: (old) => this.#messaging.forget(old.id),
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);
@@ -178,6 +190,11 @@ export class MessagingCore {
   async stop(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     await this.#messaging.stop();
+    try {
+      this.#reads.flush();
+    } catch (error) {
+      this.#ctx.logger.warn('reads.flush_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+    }
     const net = this.#network;
     this.#network = undefined;
     await net?.stop();
@@ -213,7 +230,7 @@ export class MessagingCore {
     const { row, sas } = await this.#invites.join(code, options);
     // Alice's first message (an address update) is what lets the inviter's session send: wait briefly
     // for it, so that a short-lived process (`pvt join`) leaves both sides able to chat.
-    await this.#messaging.outbox.drained(row.id, FIRST_MESSAGE_WAIT_MS);
+    await this.#messaging.drained(row.id, FIRST_MESSAGE_WAIT_MS);
     return { contact: this.#view(row), sas };
   }
 
@@ -235,6 +252,7 @@ export class MessagingCore {
 
   async removeContact(name: string): Promise<void> {
     const row = this.#contacts.remove(name);
+    this.#reads.forget(row.id);
     await this.#messaging.contactRemoved(row);
     this.#ctx.emit({ type: 'contact-removed', id: row.id, name: row.name });
   }
@@ -256,12 +274,12 @@ export class MessagingCore {
     }
     if (net && decision === 'reject') {
       // A rejected contact is cut off: its chat streams are refused and nothing is sent to it.
-      this.#messaging.outbox.forget(row.id);
+      this.#messaging.forget(row.id);
       net.chat.drop(row.transport.peerId);
       await net.presence.unwatch(row.transport.peerId);
     } else if (net) {
       net.presence.watch(row.transport.peerId);
-      this.#messaging.outbox.kick(row.id);
+      this.#messaging.peer(row.id).kick();
     }
     const view = this.#view(row);
     this.#ctx.emit({ type: 'contact-updated', contact: view });
@@ -290,12 +308,17 @@ export class MessagingCore {
     return row ? this.#messaging.summary(row) : undefined;
   }
 
+  /** Whether an outgoing message is sent (that state lives in memory until it is delivered). */
+  isSent(conversationId: string, messageId: string): boolean {
+    return this.#messaging.isSent(conversationId, messageId);
+  }
+
   unread(conversationId: string): number {
-    return this.#chat.unread(conversationId);
+    return this.#reads.unread(conversationId);
   }
 
   markRead(conversationId: string): void {
-    this.#chat.markRead(conversationId);
+    this.#reads.markRead(conversationId);
   }
 
   requireNetwork(): Network {

@@ -1,50 +1,83 @@
 /**
- * The messaging core (docs/messaging.md): queueing text to a contact (durable, state pending, before any
- * attempt), receiving ratchet messages from contacts (dedup, decrypt, store — message, dedup row and
- * session in one transaction — then acknowledge with an encrypted receipt), applying receipts
- * (→ delivered) and address updates, sending our address updates when the node's addresses change, and
- * turning presence into contact-online/offline events. The receive path drops and logs; it never throws
- * at a peer. Sending itself is the Outbox's.
+ * The messaging core (docs/messaging.md): one Peer per contact (peer.ts) holding its session, outgoing
+ * queue, receipts, waiters, presence and backoff; this module creates them, routes events to them
+ * (presence, inbound frames from any route, contact added/removed), validates and queues text, shares
+ * our addresses with every contact when the node's addresses change, and turns presence into
+ * contact-online/offline events. The receive path drops and logs; it never throws at a peer.
  */
 import { toHex } from '../crypto/bytes.ts';
 import { sha256Hash } from '../crypto/primitives.ts';
-import { fromLocator, toLocator } from '../net/addresses.ts';
+import { toLocator } from '../net/addresses.ts';
 import type { Path } from '../net/network.ts';
 import { MAX_LOCATOR_ADDRS } from '../protocol/constants.ts';
-import { UnknownPayloadTypeError } from '../protocol/errors.ts';
-import { decodePayload, newMessageId, type Payload, payloadText } from '../protocol/payload.ts';
-import type { ContactRow } from '../store/contacts-store.ts';
+import { newMessageId } from '../protocol/payload.ts';
+import type { RatchetState } from '../protocol/ratchet/index.ts';
+import type { ContactRow, ContactsStore } from '../store/contacts-store.ts';
 import type { ConversationSummary, MessageView } from './api.ts';
-import { ADDRESS_UPDATE_DEBOUNCE_MS, MAX_MESSAGE_BODY_BYTES, RECEIPT_FLUSH_MS } from './constants.ts';
+import {
+  ADDRESS_UPDATE_DEBOUNCE_MS,
+  MAX_MESSAGE_BODY_BYTES,
+  RECEIPT_FLUSH_MS,
+  RESEND_AFTER_MS,
+} from './constants.ts';
 import { EmptyMessageError, MessageTooLongError } from './errors.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { ContactRejectedError } from './messaging-errors.ts';
-import {
-  decodeAddressBody,
-  decodeReceiptBody,
-  encodeAddressBody,
-  inboundMessageId,
-} from './messaging-payload.ts';
-import type { Sessions } from './messaging-session.ts';
-import { Outbox } from './outbox.ts';
-import { Receipts } from './receipts.ts';
+import { encodeAddressBody } from './messaging-payload.ts';
+import { Peer } from './peer.ts';
+import { createDirectRoute, type DeliveryRoute } from './route.ts';
 
 const LAST_ADDRS_SETTING = 'net.lastSharedAddrs';
 
+export interface MessagingInit {
+  readonly sessions: ContactsStore;
+  /** Opens stored session bytes with the backend the launcher chose. */
+  readonly openSession: (bytes: Uint8Array) => RatchetState;
+  /** Uniform [0, 1) for backoff jitter. */
+  readonly random: () => number;
+  /** Unread count of a conversation (read marks are batched in memory). */
+  readonly unread: (conversationId: string) => number;
+}
+
 export class Messaging {
   readonly #ctx: MessagingContext;
-  readonly #sessions: Sessions;
-  readonly outbox: Outbox;
-  readonly #receipts: Receipts;
+  readonly #init: MessagingInit;
+  readonly #peers = new Map<string, Peer>();
+  readonly #routes: DeliveryRoute[];
   #addressTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #readyWaiters = new Map<string, Set<() => void>>();
   #stopped = false;
 
-  constructor(ctx: MessagingContext, sessions: Sessions) {
+  constructor(ctx: MessagingContext, init: MessagingInit) {
     this.#ctx = ctx;
-    this.#sessions = sessions;
-    this.outbox = new Outbox(ctx, sessions);
-    this.#receipts = new Receipts(ctx, sessions);
+    this.#init = init;
+    this.#routes = [createDirectRoute(() => ctx.network(), RESEND_AFTER_MS)];
+  }
+
+  /** Adds a delivery route after the existing ones (the mailbox route plugs in here). */
+  addRoute(route: DeliveryRoute): void {
+    this.#routes.push(route);
+  }
+
+  /** The contact's Peer (created on first use from its stored session and outbox). */
+  peer(contactId: string): Peer {
+    let p = this.#peers.get(contactId);
+    if (!p) {
+      p = new Peer({
+        id: contactId,
+        ctx: this.#ctx,
+        sessions: this.#init.sessions,
+        routes: () => this.#routes,
+        random: this.#init.random,
+        openSession: this.#init.openSession,
+        onReceived: (row, message) => {
+          this.#ctx.emit({ type: 'message', message });
+          this.#ctx.emit({ type: 'conversation-updated', conversation: this.summary(row) });
+        },
+      });
+      if (this.#stopped) p.stop();
+      this.#peers.set(contactId, p);
+    }
+    return p;
   }
 
   // ── lifecycle ──
@@ -58,22 +91,20 @@ export class Messaging {
       if (row.verification !== 'rejected') net.presence.watch(row.transport.peerId);
     }
     this.#shareAddressesIfChanged();
-    for (const id of this.#ctx.chat.contactsWithOutbox()) this.outbox.kick(id);
+    for (const id of this.#ctx.chat.contactsWithOutbox()) this.peer(id).kick();
   }
 
   /**
-   * Stops timers and pumps. Receipts still queued are sent first (waiting at most RECEIPT_FLUSH_MS for
-   * them to leave), so closing right after a message arrived does not cost the sender a retransmission.
+   * Stops timers and pumps. Inbound frames still queued are handled and their receipts sent first
+   * (waiting at most RECEIPT_FLUSH_MS for them to leave), so closing right after a message arrived does
+   * not cost the sender a retransmission.
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.outbox.stop();
     if (this.#addressTimer !== undefined) clearTimeout(this.#addressTimer);
     this.#addressTimer = undefined;
-    for (const waiters of this.#readyWaiters.values()) for (const w of [...waiters]) w();
-    this.#readyWaiters.clear();
-    const sends = this.#receipts.stop();
+    const sends = [...this.#peers.values()].flatMap((p) => p.stop());
     if (sends.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -86,28 +117,19 @@ export class Messaging {
     }
   }
 
-  /**
-   * Resolves true once the contact's session can send (bob: alice's first message arrived), false after
-   * `timeoutMs` or on stop.
-   */
+  /** Resolves true once the contact's session can send, false after `timeoutMs` or on stop. */
   sessionReady(contactId: string, timeoutMs: number): Promise<boolean> {
-    if (this.#stopped) return Promise.resolve(false);
-    if (this.#sessions.canSend(contactId)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      let set = this.#readyWaiters.get(contactId);
-      if (!set) {
-        set = new Set();
-        this.#readyWaiters.set(contactId, set);
-      }
-      const waiters = set;
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        resolve(this.#sessions.canSend(contactId));
-      };
-      const timer = setTimeout(done, timeoutMs);
-      waiters.add(done);
-    });
+    return this.peer(contactId).sessionReady(timeoutMs);
+  }
+
+  /** Resolves true once the contact's outgoing queue is empty, false after `timeoutMs` or on stop. */
+  drained(contactId: string, timeoutMs: number): Promise<boolean> {
+    return this.peer(contactId).drained(timeoutMs);
+  }
+
+  /** Whether an outgoing message is shown as sent (kept in memory until delivered). */
+  isSent(contactId: string, messageId: string): boolean {
+    return this.#peers.get(contactId)?.isSent(messageId) ?? false;
   }
 
   // ── sending ──
@@ -120,34 +142,25 @@ export class Messaging {
     if (bytes > MAX_MESSAGE_BODY_BYTES) throw new MessageTooLongError(bytes, MAX_MESSAGE_BODY_BYTES);
     if (row.verification === 'rejected') throw new ContactRejectedError(row.name);
     const id = toHex(newMessageId(ctx.rng));
-    const createdAt = ctx.now();
-    const stored = ctx.sql.transaction('queueing a message', () => {
-      const m = ctx.chat.insertMessage({
-        id,
-        conversationId: row.id,
-        direction: 'out',
-        state: 'pending',
-        createdAt,
-        body: text,
-      });
-      ctx.chat.enqueue({ id, contactId: row.id, kind: 'text', createdAt });
-      return m.row;
-    });
+    const view = this.peer(row.id).sendText(id, text, ctx.now());
     ctx.logger.debug('message.queued', { bytes });
-    const view: MessageView = { ...stored, state: 'pending' };
     ctx.emit({ type: 'message', message: view });
-    this.outbox.kick(row.id);
     return view;
   }
 
   /** In the joiner's contact transaction: alice speaks first, so bob's session can start sending. */
   joinerFirstItemsInTx(row: ContactRow): void {
-    const net = this.#ctx.network();
+    const ctx = this.#ctx;
+    const net = ctx.network();
     if (!net) return;
-    this.#enqueueAddressUpdateInTx(
-      row.id,
-      encodeAddressBody(toLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
-    );
+    // The Peer does not exist yet (the contact commits with this item): it loads it from the outbox.
+    ctx.chat.enqueue({
+      id: toHex(newMessageId(ctx.rng)),
+      contactId: row.id,
+      kind: 'address',
+      createdAt: ctx.now(),
+      payload: encodeAddressBody(toLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
+    });
   }
 
   contactAdded(row: ContactRow): void {
@@ -155,21 +168,18 @@ export class Messaging {
     if (!net) return;
     void net.presence.setAddrs(row.transport.peerId, row.transport.addrs).then(() => {
       net.presence.watch(row.transport.peerId);
-      this.outbox.kick(row.id);
+      this.peer(row.id).kick();
     });
   }
 
-  /** A new join replaced an unconfirmed contact's session (same id): forget its in-memory state. */
-  contactReplaced(row: ContactRow): void {
-    this.outbox.forget(row.id);
-    this.#sessions.forget(row.id);
-    this.#receipts.forget(row.id);
+  /** Forgets the contact's Peer (removed or rejected): timers stop, nothing more is sent. */
+  forget(contactId: string): void {
+    this.#peers.get(contactId)?.abort();
+    this.#peers.delete(contactId);
   }
 
   async contactRemoved(row: ContactRow): Promise<void> {
-    this.outbox.forget(row.id);
-    this.#sessions.forget(row.id);
-    this.#receipts.forget(row.id);
+    this.forget(row.id);
     const net = this.#ctx.network();
     if (!net) return;
     net.chat.drop(row.transport.peerId);
@@ -182,20 +192,20 @@ export class Messaging {
     const row = this.#ctx.contacts.byPeer(peerId);
     if (!row) return;
     const seen = this.#ctx.contacts.seen(row, this.#ctx.now());
+    this.peer(row.id).online(path);
     this.#ctx.emit({ type: 'contact-online', contact: this.#ctx.contacts.view(seen, path), path });
-    this.outbox.online(row.id);
   }
 
   offline(peerId: string): void {
     const row = this.#ctx.contacts.byPeer(peerId);
     if (!row) return;
-    this.outbox.offline(row.id);
+    this.peer(row.id).offline();
     this.#ctx.emit({ type: 'contact-offline', contact: this.#ctx.contacts.view(row, 'offline') });
   }
 
   streamLost(peerId: string): void {
     const row = this.#ctx.contacts.byPeer(peerId);
-    if (row) this.outbox.streamLost(row.id);
+    if (row) this.#peers.get(row.id)?.streamLost();
   }
 
   // ── addresses ──
@@ -219,193 +229,45 @@ export class Messaging {
     if (ctx.chat.setting(LAST_ADDRS_SETTING) === key) return;
     const body = encodeAddressBody(toLocator(net.peerId, addrs));
     const targets = ctx.contacts.list().filter((c) => c.verification !== 'rejected');
-    ctx.sql.transaction('queueing address updates', () => {
-      for (const c of targets) this.#enqueueAddressUpdateInTx(c.id, body);
-      ctx.chat.setSetting(LAST_ADDRS_SETTING, key);
-    });
+    // One commit per contact (its session may encrypt the update at once); the setting goes last, so a
+    // crash in between shares again on the next start.
+    for (const c of targets) {
+      try {
+        this.peer(c.id).queueAddressUpdate(body);
+      } catch (error) {
+        ctx.logger.warn('addresses.queue_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+        return;
+      }
+    }
+    ctx.sql.transaction('remembering the shared addresses', () =>
+      ctx.chat.setSetting(LAST_ADDRS_SETTING, key),
+    );
     ctx.logger.info('addresses.shared', { contacts: targets.length, addrs: addrs.length });
-    for (const c of targets) this.outbox.kick(c.id);
-  }
-
-  #enqueueAddressUpdateInTx(contactId: string, body: Uint8Array): void {
-    const ctx = this.#ctx;
-    ctx.chat.dropStaleAddressUpdates(contactId);
-    ctx.chat.enqueue({
-      id: toHex(newMessageId(ctx.rng)),
-      contactId,
-      kind: 'address',
-      createdAt: ctx.now(),
-      payload: body,
-    });
   }
 
   // ── receiving ──
 
-  /** One ratchet message from a contact's transport peer. Never throws. */
-  async receive(peerId: string, wire: Uint8Array): Promise<void> {
-    try {
-      this.#receive(peerId, wire);
-    } catch (error) {
-      this.#ctx.logger.warn('message.receive_failed', {
-        code: (error as { code?: string }).code ?? 'unknown',
-      });
-    }
+  /**
+   * One sealed ratchet frame for a contact, from any route (direct stream, mailbox): deduplicated by
+   * hash, decrypted, stored and acknowledged exactly once by the contact's Peer. Never throws.
+   */
+  inbound(contactId: string, frame: Uint8Array): Promise<void> {
+    const row = this.#ctx.contacts.byId(contactId);
+    if (!row || row.verification === 'rejected') return Promise.resolve();
+    return this.peer(contactId).inbound(frame);
   }
 
-  #receive(peerId: string, wire: Uint8Array): void {
-    const ctx = this.#ctx;
-    const row = ctx.contacts.byPeer(peerId);
-    if (!row || row.verification === 'rejected') return;
-    const hash = toHex(sha256Hash(wire));
-    const seen = ctx.chat.seen(hash);
-    if (seen) {
-      // A retransmission of something already stored: acknowledge again, change nothing.
-      if (seen.contactId === row.id) this.#receipts.queue(row.id, seen.remoteId);
-      return;
-    }
-    let decrypted: ReturnType<Sessions['decrypt']> | undefined;
-    let payload: Payload;
-    try {
-      decrypted = this.#sessions.decrypt(row.id, wire);
-      payload = decodePayload(decrypted.plaintext);
-    } catch (error) {
-      ctx.logger.info('message.dropped', { code: (error as { code?: string }).code ?? 'unknown' });
-      // A type from a newer pvt decrypted fine: keep the session step and acknowledge it, or the sender
-      // would retransmit it forever. Its content is skipped.
-      if (error instanceof UnknownPayloadTypeError && error.messageId && decrypted !== undefined) {
-        const { state } = decrypted;
-        const remoteId = toHex(error.messageId);
-        ctx.sql.transaction('skipping an unknown message type', () => {
-          ctx.chat.addSeen(hash, row.id, remoteId, ctx.now());
-          this.#sessions.saveInTx(row.id, state);
-        });
-        this.#sessions.commit(row.id, state);
-        this.#receipts.queue(row.id, remoteId);
-      }
-      return;
-    }
-    const wasReady = this.#sessions.canSend(row.id);
-    const remoteId = toHex(payload.id);
-    const now = ctx.now();
-    switch (payload.type) {
-      case 'text':
-        this.#receiveText(row, payload, remoteId, hash, decrypted.state, now);
-        break;
-      case 'receipt':
-        this.#receiveReceipt(row, payload, decrypted.state);
-        break;
-      case 'addressUpdate':
-        this.#receiveAddresses(row, payload, remoteId, hash, decrypted.state, now);
-        break;
-      case 'control':
-        ctx.sql.transaction('storing a control message', () => {
-          ctx.chat.addSeen(hash, row.id, remoteId, now);
-          this.#sessions.saveInTx(row.id, decrypted.state);
-        });
-        this.#sessions.commit(row.id, decrypted.state);
-        this.#receipts.queue(row.id, remoteId);
-        break;
-    }
-    // The first message from alice makes bob's session able to send: drain what waited for it.
-    if (!wasReady && this.#sessions.canSend(row.id)) {
-      this.outbox.kick(row.id);
-      for (const w of [...(this.#readyWaiters.get(row.id) ?? [])]) w();
-    }
-  }
-
-  #receiveText(
-    row: ContactRow,
-    payload: Payload,
-    remoteId: string,
-    hash: string,
-    state: ReturnType<Sessions['decrypt']>['state'],
-    now: number,
-  ): void {
-    const ctx = this.#ctx;
-    const text = payloadText(payload);
-    const result = ctx.sql.transaction('storing a received message', () => {
-      const r = ctx.chat.insertMessage({
-        id: inboundMessageId(row.id, remoteId),
-        conversationId: row.id,
-        direction: 'in',
-        state: 'delivered',
-        createdAt: now,
-        body: text,
-      });
-      ctx.chat.addSeen(hash, row.id, remoteId, now);
-      this.#sessions.saveInTx(row.id, state);
-      return r;
-    });
-    this.#sessions.commit(row.id, state);
-    // Durable: only now is it acknowledged.
-    this.#receipts.queue(row.id, remoteId);
-    if (!result.inserted) return;
-    ctx.emit({ type: 'message', message: { ...result.row, state: 'delivered' } });
-    ctx.emit({ type: 'conversation-updated', conversation: this.summary(row) });
-  }
-
-  #receiveReceipt(row: ContactRow, payload: Payload, state: ReturnType<Sessions['decrypt']>['state']): void {
-    const ctx = this.#ctx;
-    let ids: string[];
-    try {
-      ids = decodeReceiptBody(payload.body);
-    } catch (error) {
-      ctx.logger.info('receipt.dropped', { code: (error as { code?: string }).code ?? 'unknown' });
-      return;
-    }
-    const delivered: string[] = [];
-    const removed: string[] = [];
-    ctx.sql.transaction('applying a receipt', () => {
-      for (const id of ids) {
-        const item = ctx.chat.outboxItem(id);
-        if (!item || item.contactId !== row.id) continue;
-        ctx.chat.dequeue(id, row.id);
-        removed.push(id);
-        if (item.kind === 'text' && ctx.chat.setMessageState(id, 'delivered')) delivered.push(id);
-      }
-      this.#sessions.saveInTx(row.id, state);
-    });
-    this.#sessions.commit(row.id, state);
-    for (const id of delivered) ctx.emit({ type: 'message-state', id, state: 'delivered' });
-    if (removed.length > 0) this.outbox.delivered(row.id, removed);
-  }
-
-  #receiveAddresses(
-    row: ContactRow,
-    payload: Payload,
-    remoteId: string,
-    hash: string,
-    state: ReturnType<Sessions['decrypt']>['state'],
-    now: number,
-  ): void {
-    const ctx = this.#ctx;
-    let addrs: string[] = [];
-    try {
-      const parsed = fromLocator(decodeAddressBody(payload.body));
-      // Only addresses: the transport key of a contact never changes through an update.
-      if (parsed?.peerId.toString() === row.transport.peerId) addrs = parsed.addrs.map(String);
-    } catch (error) {
-      ctx.logger.info('addresses.bad_update', { code: (error as { code?: string }).code ?? 'unknown' });
-    }
-    let updated = row;
-    ctx.sql.transaction('storing an address update', () => {
-      if (addrs.length > 0)
-        updated = ctx.contacts.transportInTx(row, { peerId: row.transport.peerId, addrs });
-      ctx.chat.addSeen(hash, row.id, remoteId, now);
-      this.#sessions.saveInTx(row.id, state);
-    });
-    this.#sessions.commit(row.id, state);
-    if (updated !== row) {
-      ctx.contacts.commit(updated);
-      void ctx.network()?.presence.setAddrs(row.transport.peerId, addrs);
-    }
-    this.#receipts.queue(row.id, remoteId);
+  /** One ratchet message from a contact's transport peer (the direct route). Never throws. */
+  receive(peerId: string, wire: Uint8Array): Promise<void> {
+    const row = this.#ctx.contacts.byPeer(peerId);
+    if (!row) return Promise.resolve();
+    return this.inbound(row.id, wire);
   }
 
   // ── views ──
 
   summary(row: ContactRow): ConversationSummary {
     const last = this.#ctx.chat.lastActivity(row.id);
-    return { id: row.id, title: row.name, unread: this.#ctx.chat.unread(row.id), lastActivityAt: last };
+    return { id: row.id, title: row.name, unread: this.#init.unread(row.id), lastActivityAt: last };
   }
 }

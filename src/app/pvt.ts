@@ -114,7 +114,13 @@ export class Pvt implements PvtApi {
       throw new RangeError(`"limit" expected an integer 1..${MAX_MESSAGE_PAGE}, got ${limit}`);
     }
     const query = options.before === undefined ? { limit } : { limit, before: options.before };
-    return this.#store.listMessages(conversationId, query).map(toView);
+    return this.#store.listMessages(conversationId, query).map((m) => {
+      const view = toView(m);
+      // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
+      return view.state === 'pending' && this.#core.isSent(conversationId, view.id)
+        ? { ...view, state: 'sent' }
+        : view;
+    });
   }
 
   async sendNote(text: string): Promise<MessageView> {

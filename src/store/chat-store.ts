@@ -101,6 +101,12 @@ export interface ChatStore {
   /** Time of the newest message of a conversation, or null. */
   lastActivity(conversationId: string): number | null;
   markRead(conversationId: string): void;
+  /** Highest seq of a conversation (0 when empty). */
+  maxSeq(conversationId: string): number;
+  /** Inbound messages with seq > `seq`. */
+  unreadAfter(conversationId: string, seq: number): number;
+  /** Records the conversation read up to `seq` (never moves back); in the caller's transaction. */
+  setReadSeq(conversationId: string, seq: number): void;
   // settings (in-transaction for set)
   setting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
@@ -286,6 +292,27 @@ export function createChatStore(sql: SqlAccess): ChatStore {
            ON CONFLICT (conversation_id) DO UPDATE SET read_seq = excluded.read_seq`,
         ).run(conversationId, conversationId);
       });
+    },
+
+    maxSeq(conversationId) {
+      const r = sql.read('reading a conversation', () =>
+        stmt('SELECT COALESCE(MAX(seq), 0) AS s FROM messages WHERE conversation_id = ?').get(conversationId),
+      ) as { s: number };
+      return r.s;
+    },
+    unreadAfter(conversationId, seq) {
+      const r = sql.read('counting unread', () =>
+        stmt(
+          `SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND direction = 'in' AND seq > ?`,
+        ).get(conversationId, seq),
+      ) as { n: number };
+      return r.n;
+    },
+    setReadSeq(conversationId, seq) {
+      stmt(
+        `INSERT INTO conversation_reads (conversation_id, read_seq) VALUES (?, ?)
+         ON CONFLICT (conversation_id) DO UPDATE SET read_seq = MAX(read_seq, excluded.read_seq)`,
+      ).run(conversationId, seq);
     },
 
     setting(key) {

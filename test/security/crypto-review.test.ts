@@ -16,7 +16,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, test } from 'vitest';
 import { SKIP_BUDGET_KEYS_PER_MINUTE } from '../../src/app/constants.ts';
-import { SkipBudgets } from '../../src/app/skip-budget.ts';
+import { SkipAllowance } from '../../src/app/skip-budget.ts';
 import { concatBytes } from '../../src/crypto/bytes.ts';
 import { ed25519PublicKeyIsStrict, ed25519VerifyOn } from '../../src/crypto/primitives.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
@@ -106,21 +106,22 @@ test('skip work per contact is bounded per minute; the budget refills as time pa
   const first = ratchetEncrypt(alice, text('hi'), systemRng);
   const bobReady = ratchetDecrypt(bob, first.message).state;
   let now = 0;
-  const budgets = new SkipBudgets({ now: () => now });
+  const mallory = new SkipAllowance({ now: () => now });
+  const carol = new SkipAllowance({ now: () => now });
   const JUMP = 20_000;
   // The attack: a header claiming n = 20,000 with a body sealed under a wrong key. Without a budget
   // every such message makes the receiver derive 20,000 keys and then fail (state unchanged, repeatable).
   const attack = ratchetEncrypt({ ...first.state, sendCount: JUMP }, text('x'), systemRng).message;
   const outcome = () =>
-    codeOf(() => budgets.spend('mallory', (b) => ratchetDecrypt(bobReady, attack, { skipBudget: b })));
+    codeOf(() => mallory.spend((b) => ratchetDecrypt(bobReady, attack, { skipBudget: b })));
   const perMinute = Math.floor(SKIP_BUDGET_KEYS_PER_MINUTE / JUMP);
   for (let i = 0; i < perMinute; i++) expect(outcome()).toBe('RatchetBodyAuth');
   expect(outcome()).toBe('RatchetSkipLimit'); // refused before any key is derived
   expect(outcome()).toBe('RatchetSkipLimit');
   // Another contact has its own budget.
-  expect(
-    codeOf(() => budgets.spend('carol', (b) => ratchetDecrypt(bobReady, attack, { skipBudget: b }))),
-  ).toBe('RatchetBodyAuth');
+  expect(codeOf(() => carol.spend((b) => ratchetDecrypt(bobReady, attack, { skipBudget: b })))).toBe(
+    'RatchetBodyAuth',
+  );
   now += 60_000;
   expect(outcome()).toBe('RatchetBodyAuth');
   // An honest message with a small gap still goes through while the budget is spent.
@@ -130,9 +131,9 @@ test('skip work per contact is bounded per minute; the budget refills as time pa
     systemRng,
   );
   while (outcome() === 'RatchetBodyAuth');
-  expect(
-    budgets.spend('mallory', (b) => ratchetDecrypt(bobReady, gap.message, { skipBudget: b })).plaintext,
-  ).toEqual(text('ok'));
+  expect(mallory.spend((b) => ratchetDecrypt(bobReady, gap.message, { skipBudget: b })).plaintext).toEqual(
+    text('ok'),
+  );
 });
 
 function oldNode(): string | undefined {
