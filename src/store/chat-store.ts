@@ -6,6 +6,8 @@
  * for unread counts, and small network settings. Writes are statements for the caller's transaction;
  * reads map failures to store errors. Knows nothing about ratchets or the network.
  */
+
+import { openMessageBody } from './sealing.ts';
 import { type SqlAccess, statementCache } from './sql-access.ts';
 
 export interface ChatMessageRow {
@@ -122,8 +124,9 @@ export function createChatStore(sql: SqlAccess): ChatStore {
     direction: r.direction,
     state: r.state,
     createdAt: r.created_at,
-    body: sealer.openText('messages', 'body', r.id, r.sealed_body),
+    body: openBody(r),
   });
+  const openBody = (r: MessageRaw): string => openMessageBody(sealer, r.id, r.sealed_body);
   const toOutbox = (r: OutboxRaw): OutboxRow => ({
     seq: r.seq,
     id: r.id,

@@ -11,7 +11,7 @@ import { closeDatabase, type DatabaseContext, runTransaction, storeFailure } fro
 import { ConversationNotFoundError, ProfileNotFoundError, StoreClosedError } from './errors.ts';
 import type { ProfileLock } from './lock.ts';
 import type { Logger } from './logger.ts';
-import type { Sealer } from './sealing.ts';
+import { openMessageBody, type Sealer } from './sealing.ts';
 import type { SqlAccess } from './sql-access.ts';
 
 export type KeyProtectionKind = 'keychain' | 'passphrase';
@@ -174,7 +174,7 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
     direction: r.direction,
     state: r.state,
     createdAt: r.created_at,
-    body: sealer.openText('messages', 'body', r.id, r.sealed_body),
+    body: openMessageBody(sealer, r.id, r.sealed_body),
     ...(r.failure ? { failure: r.failure } : {}),
   });
 
