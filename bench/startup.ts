@@ -1,66 +1,105 @@
 /**
- * bench/startup: time from spawning `pvt chat` (fresh profile, in a pseudo-terminal via `script`) to its
- * first rendered onboarding frame, against `node -e 0` spawned the same way in the same run. Prints the
- * medians and the ratio. Run: npm run bench -- startup
+ * bench/startup: how long pvt takes to start, against a bare `node -e 0` spawned the same way in the
+ * same run (runs interleaved, medians compared):
+ *   - `pvt --version`, spawn to exit (goal: ≤ node -e 0 + 60 ms);
+ *   - `pvt chat` on a fresh profile in a pseudo-terminal (`script`), spawn to the first onboarding frame
+ *     (goal: ≤ node -e 0 + 300 ms);
+ *   - the same first frame with the compile cache off (what the very first start after an install costs).
+ * Runs bin/pvt.js → dist/pvt.mjs (the bundle the npm package ships; `npm run build` first) with a
+ * private XDG_CACHE_HOME, warmed by one untimed run. Ends with one JSON line.
+ * Run: npm run bench -- startup   (PVT_BENCH_RUNS=N, default 9)
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median, round1, round2, timeCommand } from './_spawn-timing.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const RUNS = Number(process.env.PVT_BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.PVT_BENCH_RUNS ?? 9);
+const GOAL_VERSION_OVER_MS = 60;
+const GOAL_FRAME_OVER_MS = 300;
 
-/** Milliseconds until `done(output)` is true, or until the process exits when `done` is null. */
-function timeUntil(
-  command: string,
-  done: ((out: string) => boolean) | null,
-  env: NodeJS.ProcessEnv,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      env,
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    let out = '';
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      child.kill('SIGKILL');
-      resolve(ms);
-    };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (done?.(out)) finish();
-    });
-    child.on('close', () => {
-      if (!finished) {
-        if (done === null || done(out)) finish();
-        else reject(new Error(`no frame; output was: ${out.slice(0, 400)}`));
-      }
-    });
-  });
+if (!existsSync(join(root, 'dist', 'pvt.mjs'))) {
+  console.error('bench/startup: dist/pvt.mjs is missing; run "npm run build" first');
+  process.exit(1);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const node = process.execPath;
-const baseline: number[] = [];
-const pvt: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  baseline.push(await timeUntil(`${node} -e 0`, null, process.env));
-  const home = mkdtempSync(join(tmpdir(), 'pvt-bench-'));
-  const env = { ...process.env, PVT_HOME: home, TERM: 'xterm-256color', COLUMNS: '100', LINES: '30' };
-  pvt.push(
-    await timeUntil(`${node} ${join(root, 'bin', 'pvt.js')} chat`, (out) => /display name/i.test(out), env),
-  );
-  rmSync(home, { recursive: true, force: true });
+const pvt = join(root, 'bin', 'pvt.js');
+const cache = mkdtempSync(join(tmpdir(), 'pvt-bench-cache-'));
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  XDG_CACHE_HOME: cache,
+  TERM: 'xterm-256color',
+  COLUMNS: '100',
+  LINES: '30',
+};
+delete baseEnv.NODE_COMPILE_CACHE;
+delete baseEnv.NODE_DISABLE_COMPILE_CACHE;
+const firstFrame = (out: string) => /display name/i.test(out);
+
+async function chatFrame(env: NodeJS.ProcessEnv): Promise<number> {
+  const home = mkdtempSync(join(tmpdir(), 'pvt-bench-home-'));
+  try {
+    const r = await timeCommand([node, pvt, 'chat'], {
+      env: { ...env, PVT_HOME: home },
+      pty: true,
+      done: firstFrame,
+    });
+    return r.ms;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
-const b = median(baseline);
-const p = median(pvt);
-console.log(`node -e 0 (spawn to exit)          median ${b.toFixed(1)} ms over ${RUNS} runs`);
-console.log(`pvt chat (spawn to first frame)    median ${p.toFixed(1)} ms over ${RUNS} runs`);
-console.log(`ratio pvt first frame / node -e 0: ${(p / b).toFixed(2)}×`);
+
+// Warm-up: fills the compile cache the way a user's first run does.
+await timeCommand([node, pvt, '--version'], { env: baseEnv });
+await chatFrame(baseEnv);
+
+const s = {
+  node: [] as number[],
+  nodePty: [] as number[],
+  version: [] as number[],
+  frame: [] as number[],
+  cold: [] as number[],
+};
+for (let i = 0; i < RUNS; i++) {
+  s.node.push((await timeCommand([node, '-e', '0'], { env: baseEnv })).ms);
+  s.version.push((await timeCommand([node, pvt, '--version'], { env: baseEnv })).ms);
+  s.nodePty.push((await timeCommand([node, '-e', '0'], { env: baseEnv, pty: true })).ms);
+  s.frame.push(await chatFrame(baseEnv));
+  s.cold.push(await chatFrame({ ...baseEnv, NODE_DISABLE_COMPILE_CACHE: '1' }));
+}
+rmSync(cache, { recursive: true, force: true });
+
+const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)])) as Record<
+  keyof typeof s,
+  number
+>;
+const figures = {
+  runs: RUNS,
+  nodeMs: round1(m.node),
+  versionMs: round1(m.version),
+  versionOverNodeMs: round1(m.version - m.node),
+  versionRatio: round2(m.version / m.node),
+  nodePtyMs: round1(m.nodePty),
+  firstFrameMs: round1(m.frame),
+  firstFrameOverNodeMs: round1(m.frame - m.nodePty),
+  firstFrameRatio: round2(m.frame / m.nodePty),
+  firstFrameNoCompileCacheMs: round1(m.cold),
+  goalVersionOverNodeMs: GOAL_VERSION_OVER_MS,
+  goalFirstFrameOverNodeMs: GOAL_FRAME_OVER_MS,
+  versionGoalMet: m.version - m.node <= GOAL_VERSION_OVER_MS,
+  firstFrameGoalMet: m.frame - m.nodePty <= GOAL_FRAME_OVER_MS,
+};
+console.log(
+  `node -e 0                      median ${figures.nodeMs} ms (in a pty: ${figures.nodePtyMs} ms), ${RUNS} runs`,
+);
+console.log(
+  `pvt --version                  median ${figures.versionMs} ms = node + ${figures.versionOverNodeMs} ms (${figures.versionRatio}×; goal + ${GOAL_VERSION_OVER_MS} ms)`,
+);
+console.log(
+  `pvt chat, first frame          median ${figures.firstFrameMs} ms = node + ${figures.firstFrameOverNodeMs} ms (${figures.firstFrameRatio}×; goal + ${GOAL_FRAME_OVER_MS} ms)`,
+);
+console.log(`first frame, no compile cache  median ${figures.firstFrameNoCompileCacheMs} ms`);
+console.log(JSON.stringify({ bench: 'startup', ...figures }));

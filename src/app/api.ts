@@ -6,8 +6,14 @@
  */
 
 import type { NatStatus } from '../net/nat/status.ts';
+import type { OnionAnswer } from './onion-control.ts';
 
 export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
+export type { MailboxesView, MailboxView } from './mailbox-host.ts';
+
+import type { MailboxesView } from './mailbox-host.ts';
+
+export type { OnionAnswer } from './onion-control.ts';
 
 export type KeyProtection = 'keychain' | 'passphrase';
 
@@ -159,21 +165,23 @@ export interface PvtApi {
   /** Joins with an invite code: dials the inviter, runs the handshake, stores the contact. */
   join(code: string, options?: JoinOptions): Promise<JoinResult>;
   contacts(): Promise<ContactView[]>;
-  /** One contact by local name; rejects with ContactNotFound. */
-  contact(name: string): Promise<ContactView>;
-  renameContact(oldName: string, newName: string): Promise<ContactView>;
+  // Contacts are keyed by their stable id (ContactView.id); names are labels that can change at any
+  // time. Callers that start from a typed name resolve it once (resolveContact in contact-lookup.ts).
+  /** One contact by id; rejects with ContactNotFound. */
+  contact(contactId: string): Promise<ContactView>;
+  renameContact(contactId: string, newName: string): Promise<ContactView>;
   /** Forgets the contact, its session, its outbox and its conversation. */
-  removeContact(name: string): Promise<void>;
+  removeContact(contactId: string): Promise<void>;
   /** 'confirm' after comparing equal SAS codes (→ verified); 'reject' on a mismatch (→ rejected, chat refused). */
-  verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView>;
+  verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView>;
   /** The 60-digit safety number of both identities, as 12 groups of 5 digits separated by spaces. */
-  safetyNumber(name: string): Promise<string>;
+  safetyNumber(contactId: string): Promise<string>;
 
   // ── chat ──
-  /** Queues a text message to a contact: durable (state pending) when the promise resolves. */
-  send(contactName: string, text: string): Promise<MessageView>;
+  /** Queues a text message to a contact (by id): durable (state pending) when the promise resolves. */
+  send(contactId: string, text: string): Promise<MessageView>;
   /** The messages of a contact's conversation (same paging as `messages`). */
-  contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]>;
+  contactMessages(contactId: string, options?: ListMessagesOptions): Promise<MessageView[]>;
   /** Marks everything in a conversation read (unread → 0). */
   markRead(conversationId: ConversationId): Promise<void>;
   network(): Promise<NetworkStatus>;
@@ -182,6 +190,21 @@ export interface PvtApi {
    * once when the node runs (unless --no-port-mapping was given to this process).
    */
   setPortMapping(enabled: boolean): Promise<NetworkStatus>;
+
+  // ── mailboxes (docs/mailbox.md) ──
+  /** Whether this node serves a mailbox for others, and the mailboxes this user chose for itself. */
+  mailboxes(): Promise<MailboxesView>;
+  /** Adds a mailbox (a daemon's address as `pvt status --json` prints it, with /p2p/); at most 2. */
+  addMailbox(address: string): Promise<MailboxesView>;
+  /** Removes a mailbox by its address or PeerId. */
+  removeMailbox(address: string): Promise<MailboxesView>;
+  /** Serve a mailbox for others on this node (remembered), or stop serving. */
+  setMailboxServe(enabled: boolean): Promise<MailboxesView>;
+  /**
+   * Onion relay and circuits (docs/protocol/onion.md): `command` is one of ONION_COMMANDS
+   * (src/app/onion-control.ts); rejects with OnionUnavailable while the network is off.
+   */
+  onion(command: string, params?: object): Promise<OnionAnswer>;
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
@@ -232,4 +255,8 @@ export interface NetworkOptions {
   readonly natMethods?: readonly string[];
   /** STUN servers ("host:port") the NAT diagnosis also asks (PVT_STUN_SERVERS); default none. */
   readonly stunServers?: readonly string[];
+  /** Serve a mailbox for others during this run, whatever the profile setting (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
+  /** Relay onion circuits for others (--relay); absent = the remembered choice (pvt relay on|off). */
+  readonly relay?: boolean;
 }

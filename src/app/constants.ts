@@ -58,3 +58,5 @@ export const FAILURE_TEXT: Readonly<Record<string, string>> = {
  * at the measured 0.35 s per 25,000 keys); honest gaps (lost messages) are a few keys.
  */
 export const SKIP_BUDGET_KEYS_PER_MINUTE = 50_000;
+/** The onion relay choice and bootstrap relay list (non-secret), in the profile directory. */
+export const ONION_STATE_FILE = 'onion.json';

@@ -16,7 +16,12 @@ import type { SqlAccess } from '../store/sql-access.ts';
 import { mixesScripts, nameProblem, nameSkeleton } from '../text/names.ts';
 import type { ContactView, PathBadge } from './api.ts';
 import { MAX_CONTACT_NAME_CHARS } from './constants.ts';
-import { ContactNameTakenError, ContactNotFoundError, InvalidContactNameError } from './messaging-errors.ts';
+import {
+  ContactNameTakenError,
+  ContactNotFoundError,
+  InvalidContactNameError,
+  UnknownContactIdError,
+} from './messaging-errors.ts';
 
 /** A trimmed, valid contact name (src/text/names.ts rules), or InvalidContactNameError. */
 export function checkContactName(name: unknown): string {
@@ -60,6 +65,14 @@ export class Contacts {
   byPeer(peerId: string): ContactRow | undefined {
     const id = this.#byPeer.get(peerId);
     return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  /** The contact with this id, or UnknownContactIdError. */
+  require(id: string): ContactRow {
+    if (typeof id !== 'string') throw new TypeError(`"id" expected string, got ${typeof id}`);
+    const row = this.#byId.get(id);
+    if (!row) throw new UnknownContactIdError(id);
+    return row;
   }
 
   isContactPeer(peerId: string): boolean {
@@ -119,8 +132,8 @@ export class Contacts {
     this.#cache(row);
   }
 
-  rename(oldName: string, newName: string): ContactRow {
-    const row = this.byName(oldName);
+  rename(id: string, newName: string): ContactRow {
+    const row = this.require(id);
     const name = checkContactName(newName);
     if (this.nameTaken(name, row.id)) throw new ContactNameTakenError(name);
     this.#sql.transaction('renaming a contact', () => {
@@ -130,8 +143,8 @@ export class Contacts {
     return this.#cache({ ...row, name });
   }
 
-  setVerification(name: string, verification: ContactVerification): ContactRow {
-    const row = this.byName(name);
+  setVerification(id: string, verification: ContactVerification): ContactRow {
+    const row = this.require(id);
     this.#sql.transaction('verifying a contact', () => {
       this.#store.setVerification(row.id, verification);
       if (verification !== 'unverified') this.#store.setSas(row.id, null);
@@ -155,8 +168,8 @@ export class Contacts {
     return this.#cache({ ...row, lastSeenAt: atMs });
   }
 
-  remove(name: string): ContactRow {
-    const row = this.byName(name);
+  remove(id: string): ContactRow {
+    const row = this.require(id);
     this.#sql.transaction('removing a contact', () => {
       this.#store.delete(row.id);
       this.#chat.deleteConversation(row.id);

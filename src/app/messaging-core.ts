@@ -5,10 +5,13 @@
  * validates nothing more and delegates here. Events go out through the injected `emit`.
  */
 import { join } from 'node:path';
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
+import type { OnionService } from '../net/onion/service.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { deserializeState } from '../protocol/ratchet/index.ts';
 import { formatSafetyNumber, safetyNumber } from '../protocol/safety-number.ts';
@@ -16,7 +19,6 @@ import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import { createContactsStore } from '../store/contacts-store.ts';
 import { createInvitesStore } from '../store/invites-store.ts';
-import type { Logger } from '../store/logger.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import type {
   ContactView,
@@ -36,6 +38,7 @@ import {
   FIRST_MESSAGE_WAIT_MS,
   INBOX_SEEN_RETENTION_MS,
   NAT_RECORD_FILE,
+  ONION_STATE_FILE,
   SETTING_PORT,
   SETTING_PORT_MAPPING,
 } from './constants.ts';
@@ -50,6 +53,7 @@ export interface MessagingCoreInit {
   readonly sql: SqlAccess;
   readonly identity: Identity;
   readonly rng: Rng;
+  readonly backend: CryptoBackend;
   readonly now: () => number;
   readonly logger: Logger;
   readonly emit: (event: PvtEvent) => void;
@@ -82,6 +86,7 @@ export class MessagingCore {
       chat: this.#chat,
       invites: createInvitesStore(init.sql),
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger.child('messaging'),
       network: () => this.#network,
@@ -91,7 +96,7 @@ export class MessagingCore {
     const rng = init.rng;
     this.#messaging = new Messaging(this.#ctx, {
       sessions: contactsStore,
-      openSession: (bytes) => deserializeState(bytes),
+      openSession: (bytes) => deserializeState(bytes, { backend: init.backend }),
       unread: (id) => this.#reads.unread(id),
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {
@@ -168,6 +173,11 @@ export class MessagingCore {
           this.#messaging.addressesChanged();
           this.#ctx.emit({ type: 'network', network: this.networkStatus() });
         },
+        onion: {
+          ...(options.relay !== undefined ? { relay: options.relay } : {}),
+          stateFile: join(this.#dataDir, ONION_STATE_FILE),
+          rng: ctx.rng,
+        },
         logger: ctx.logger,
       });
       this.#network = net;
@@ -198,6 +208,11 @@ export class MessagingCore {
     const net = this.#network;
     this.#network = undefined;
     await net?.stop();
+  }
+
+  /** The running network's onion service (undefined while offline). */
+  onion(): OnionService | undefined {
+    return this.#network?.onion;
   }
 
   networkStatus(): NetworkStatus {
@@ -240,28 +255,28 @@ export class MessagingCore {
     return this.#contacts.list().map((row) => this.#view(row));
   }
 
-  contact(name: string): ContactView {
-    return this.#view(this.#contacts.byName(name));
+  contact(id: string): ContactView {
+    return this.#view(this.#contacts.require(id));
   }
 
-  renameContact(oldName: string, newName: string): ContactView {
-    const view = this.#view(this.#contacts.rename(oldName, newName));
+  renameContact(id: string, newName: string): ContactView {
+    const view = this.#view(this.#contacts.rename(id, newName));
     this.#ctx.emit({ type: 'contact-updated', contact: view });
     return view;
   }
 
-  async removeContact(name: string): Promise<void> {
-    const row = this.#contacts.remove(name);
+  async removeContact(id: string): Promise<void> {
+    const row = this.#contacts.remove(id);
     this.#reads.forget(row.id);
     await this.#messaging.contactRemoved(row);
     this.#ctx.emit({ type: 'contact-removed', id: row.id, name: row.name });
   }
 
-  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+  async verifyContact(id: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
     if (decision !== 'confirm' && decision !== 'reject') {
       throw new TypeError(`"decision" expected 'confirm' | 'reject', got ${String(decision)}`);
     }
-    const row = this.#contacts.setVerification(name, decision === 'confirm' ? 'verified' : 'rejected');
+    const row = this.#contacts.setVerification(id, decision === 'confirm' ? 'verified' : 'rejected');
     const net = this.#network;
     if (decision === 'reject') {
       // Nothing more will be sent to it: what was still waiting fails, with the reason.
@@ -286,20 +301,20 @@ export class MessagingCore {
     return view;
   }
 
-  safetyNumber(name: string): string {
-    const row = this.#contacts.byName(name);
+  safetyNumber(id: string): string {
+    const row = this.#contacts.require(id);
     return formatSafetyNumber(safetyNumber(this.#ctx.identity, row.peer));
   }
 
   // ── chat ──
 
-  send(name: string, text: string): MessageView {
-    return this.#messaging.send(this.#contacts.byName(name), text);
+  send(contactId: string, text: string): MessageView {
+    return this.#messaging.send(this.#contacts.require(contactId), text);
   }
 
   /** The contact's conversation id, for paging through the façade's `messages`. */
-  conversationOf(name: string): string {
-    return this.#contacts.byName(name).id;
+  conversationOf(contactId: string): string {
+    return this.#contacts.require(contactId).id;
   }
 
   /** Unread count and title of a conversation that belongs to a contact, else undefined. */

@@ -6,9 +6,10 @@
  * logger and the core.
  */
 
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
-import type { Logger } from '../store/logger.ts';
 import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
 import type {
   ContactView,
@@ -23,6 +24,7 @@ import type {
   MessageView,
   NetworkOptions,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -37,13 +39,17 @@ import {
 } from './constants.ts';
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
+import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
 import { MessagingCore } from './messaging-core.ts';
+import { onionCommand } from './onion-control.ts';
 
 export interface PvtInit {
   readonly store: ProfileStore;
   readonly info: ProfileInfo;
   readonly identity: Identity;
   readonly rng: Rng;
+  /** The asymmetric-crypto backend of the ratchet (chosen by the launcher). */
+  readonly backend: CryptoBackend;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -68,6 +74,7 @@ export class Pvt implements PvtApi {
   readonly #now: () => number;
   readonly #events = new EventHub();
   readonly #core: MessagingCore;
+  readonly #mailbox: MailboxHost;
   #closed = false;
 
   constructor(init: PvtInit) {
@@ -80,10 +87,19 @@ export class Pvt implements PvtApi {
       sql: init.store.sql,
       identity: init.identity,
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger,
       emit: (event) => this.#emit(event),
       dataDir: init.info.dataDir,
+    });
+    const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
+    this.#mailbox = new MailboxHost({
+      sql: init.store.sql,
+      dataDir: init.info.dataDir,
+      logger: init.logger,
+      now: init.now,
+      ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
     });
   }
 
@@ -91,6 +107,7 @@ export class Pvt implements PvtApi {
   async startNetwork(options: NetworkOptions): Promise<void> {
     this.#assertOpen();
     await this.#core.startNetwork(options);
+    await this.#mailbox.networkStarted(this.#core.requireNetwork(), options.mailbox === true);
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -159,39 +176,39 @@ export class Pvt implements PvtApi {
     return this.#core.contacts();
   }
 
-  async contact(name: string): Promise<ContactView> {
+  async contact(contactId: string): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.contact(name);
+    return this.#core.contact(contactId);
   }
 
-  async renameContact(oldName: string, newName: string): Promise<ContactView> {
+  async renameContact(contactId: string, newName: string): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.renameContact(oldName, newName);
+    return this.#core.renameContact(contactId, newName);
   }
 
-  async removeContact(name: string): Promise<void> {
+  async removeContact(contactId: string): Promise<void> {
     this.#assertOpen();
-    await this.#core.removeContact(name);
+    await this.#core.removeContact(contactId);
   }
 
-  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+  async verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.verifyContact(name, decision);
+    return this.#core.verifyContact(contactId, decision);
   }
 
-  async safetyNumber(name: string): Promise<string> {
+  async safetyNumber(contactId: string): Promise<string> {
     this.#assertOpen();
-    return this.#core.safetyNumber(name);
+    return this.#core.safetyNumber(contactId);
   }
 
-  async send(contactName: string, text: string): Promise<MessageView> {
+  async send(contactId: string, text: string): Promise<MessageView> {
     this.#assertOpen();
-    return this.#core.send(contactName, text);
+    return this.#core.send(contactId, text);
   }
 
-  async contactMessages(name: string, options: ListMessagesOptions = {}): Promise<MessageView[]> {
+  async contactMessages(contactId: string, options: ListMessagesOptions = {}): Promise<MessageView[]> {
     this.#assertOpen();
-    return this.messages(this.#core.conversationOf(name), options);
+    return this.messages(this.#core.conversationOf(contactId), options);
   }
 
   async markRead(conversationId: ConversationId): Promise<void> {
@@ -211,6 +228,31 @@ export class Pvt implements PvtApi {
     return this.#core.setPortMapping(enabled);
   }
 
+  async mailboxes(): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.view();
+  }
+
+  async addMailbox(address: string): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.add(address);
+  }
+
+  async removeMailbox(address: string): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.remove(address);
+  }
+
+  async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
+    this.#assertOpen();
+    return this.#mailbox.setServe(enabled);
+  }
+
+  async onion(command: string, params?: object): Promise<OnionAnswer> {
+    this.#assertOpen();
+    return onionCommand(this.#core.onion(), command, params);
+  }
+
   subscribe(listener: (event: PvtEvent) => void): () => void {
     return this.#events.subscribe(listener);
   }
@@ -219,6 +261,7 @@ export class Pvt implements PvtApi {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      await this.#mailbox.stop();
       await this.#core.stop();
     } finally {
       this.#events.clear();

@@ -28,6 +28,12 @@ export interface CommandContext {
   readonly stdin: NodeJS.ReadStream;
 }
 
+/**
+ * A positional argument for shell completion (`pvt completion`): a contact's local name (from the
+ * running daemon), a file path, or one of fixed words.
+ */
+export type ArgCompletion = 'contact' | 'file' | readonly string[];
+
 export interface CommandSpec {
   readonly name: string;
   /** One line for `pvt --help`. */
@@ -39,6 +45,8 @@ export interface CommandSpec {
   /** Command-specific flags (merged with the global ones). */
   readonly flags: AnyFlags;
   readonly flagHelp: readonly (readonly [string, string])[];
+  /** What shell completion offers for each positional argument, in order (absent: nothing). */
+  readonly complete?: readonly ArgCompletion[];
   run(
     ctx: CommandContext,
     input: readonly string[],

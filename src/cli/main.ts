@@ -3,7 +3,6 @@
  * commands exit 2), resolves the global context and runs the command, mapping errors to exit codes.
  * Knows the command registry; knows nothing about how a command does its work.
  */
-import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { resolveDataDir } from '../store/paths.ts';
 import { type CommandContext, type LogLevel, UsageError } from './command.ts';
@@ -12,10 +11,9 @@ import { reportError } from './errors.ts';
 import { GLOBAL_FLAGS, splitCommand } from './global-flags.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { EXIT_USAGE } from './util/exit-codes.ts';
+import { PVT_VERSION } from './version.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const pkg = { version: PVT_VERSION };
 
 async function main(argv: readonly string[]): Promise<number> {
   const { command, rest } = splitCommand(argv);

@@ -23,11 +23,16 @@ export async function openPvt(ctx: CommandContext, options: OpenOptions = {}): P
 export interface OpenOptions {
   /** Start the libp2p node for this command's lifetime (when no daemon runs). */
   readonly network?: boolean;
+  /** Serve a mailbox for others during this run (`pvt daemon --mailbox`). */
+  readonly mailbox?: boolean;
+  /** Relay onion circuits (pvt daemon --relay). */
+  readonly relay?: boolean;
 }
 
 function networkFor(ctx: CommandContext, options: OpenOptions): NetworkOptions | false {
   if (!options.network) return false;
-  return networkOptions(ctx, true);
+  const net = networkOptions(ctx, true);
+  return { ...net, ...(options.relay ? { relay: true } : {}), ...(options.mailbox ? { mailbox: true } : {}) };
 }
 
 /**

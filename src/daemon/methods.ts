@@ -51,6 +51,11 @@ export const API_METHODS = {
   markRead: ['string'],
   network: [],
   setPortMapping: ['boolean'],
+  mailboxes: [],
+  addMailbox: ['string'],
+  removeMailbox: ['string'],
+  setMailboxServe: ['boolean'],
+  onion: ['string', 'object?'],
 } as const satisfies { readonly [M in ApiMethod]: SpecFor<Parameters<PvtApi[M]>> };
 
 /** The daemon's own methods (not part of PvtApi). */

@@ -7,18 +7,21 @@
  */
 import type { AbortOptions, Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
 import { MAX_OBSERVING_PEERS, RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
+import { createMailboxService, type MailboxService } from './mailbox/service.ts';
 import type { NatMethod } from './nat/clients.ts';
 import { addObserved, contradictsMapping } from './nat/observed.ts';
 import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
 import { NAT_OFF, type NatStatus } from './nat/status.ts';
 import type { StunServer } from './nat/stun.ts';
 import { startNode } from './node.ts';
+import { PVT_KAD_PROTOCOL } from './onion/constants.ts';
+import { createOnionService, type OnionService } from './onion/service.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { guardStrangers } from './stranger-guard.ts';
@@ -53,6 +56,14 @@ export interface NetworkInit {
   readonly onAddressesChanged: () => void;
   /** The NAT status changed (diagnosis started or done, mapping renewed or given back). */
   readonly onNatChanged?: (status: NatStatus) => void;
+  /** Onion circuits (docs/protocol/onion.md): the relay choice, where its state lives, randomness. */
+  readonly onion?: {
+    /** --relay; undefined = the remembered choice (pvt relay on|off). */
+    readonly relay?: boolean;
+    readonly stateFile?: string;
+    readonly rng: (n: number) => Uint8Array;
+    readonly buildAhead?: boolean;
+  };
   readonly logger: Logger;
 }
 
@@ -67,6 +78,10 @@ export interface Network {
   readonly chat: ChatService;
   readonly invite: InviteService;
   readonly presence: Presence;
+  /** /pvt/mailbox/1.0.0: serving others (when a server is attached) and dialling mailboxes directly. */
+  readonly mailbox: MailboxService;
+  /** The onion service (relay, circuits, streams), when started with `onion`. */
+  readonly onion: OnionService | undefined;
   nat(): NatStatus;
   /**
    * Resolves once the NAT diagnosis under way (if any) has a verdict, or after `timeoutMs`: an invite made
@@ -118,6 +133,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     mdns: init.mdns,
     loopbackOnly: init.loopbackOnly,
     relay: { isContact: init.isContact, reachable: () => reachable },
+    ...(init.onion ? { dht: { protocol: PVT_KAD_PROTOCOL } } : {}),
   });
   const strangerGuard = guardStrangers(libp2p as Libp2p, init.isContact, (reason) =>
     logger.debug('net.stranger_closed', { reason }),
@@ -130,6 +146,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOutboundClosed: init.onChatStreamLost,
   })(components);
   const invite = createInviteService({ onInviteStream: init.onInviteStream })(components);
+  const mailbox = createMailboxService()(components);
   // While contacts cannot dial us, keep a relay reservation on a contact that can be dialled (it relays
   // for its contacts only while reachable itself): tried when a contact comes online and every
   // RELAY_CHECK_MS, since a contact that has just added us may refuse the first request.
@@ -291,10 +308,28 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onSelfUpdate();
   };
   let stopped = false;
+  // A relay serves only while dialable from outside: a mapping, a public verdict, or a public address.
+  const onion = init.onion
+    ? createOnionService({
+        transportSeed: init.transportSeed,
+        loopbackOnly: init.loopbackOnly,
+        ...(init.onion.relay !== undefined ? { relay: init.onion.relay } : {}),
+        ...(init.onion.stateFile !== undefined ? { stateFile: init.onion.stateFile } : {}),
+        ...(init.onion.buildAhead !== undefined ? { buildAhead: init.onion.buildAhead } : {}),
+        reachable: () =>
+          reachable || libp2p.getMultiaddrs().some((a) => !isRelayed(a) && pathOf(a) === 'direct'),
+        ownAddrs: () => ownAddrs(16).filter((a) => !isRelayed(a)),
+        isContact: init.isContact,
+        rng: init.onion.rng,
+        logger,
+      })({ libp2p: libp2p as Libp2p })
+    : undefined;
   try {
     await chat.start();
     await invite.start();
+    await mailbox.start();
     await presence.start();
+    await onion?.start();
   } catch (error) {
     clearInterval(relayTimer);
     strangerGuard.stop();
@@ -322,6 +357,8 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     chat,
     invite,
     presence,
+    mailbox,
+    onion,
     nat: () => ({
       ...natStatus,
       confirmed,
@@ -358,7 +395,9 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       const service = nat;
       nat = undefined;
       await service?.stop();
+      await onion?.stop();
       await presence.stop();
+      await mailbox.stop();
       await invite.stop();
       await chat.stop();
       limiter.clear();

@@ -14,6 +14,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { dcutr } from '@libp2p/dcutr';
 import { identify } from '@libp2p/identify';
 import type { ConnectionGater, Libp2p, PeerId } from '@libp2p/interface';
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht';
 import { mdns } from '@libp2p/mdns';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
@@ -46,6 +47,11 @@ export interface NodeInit {
     readonly isContact: (peerId: string) => boolean;
     readonly reachable: () => boolean;
   };
+  /**
+   * The private Kademlia DHT (protocol `dht.protocol`, never the public IPFS one) for onion relay
+   * discovery; on loopback every node is a DHT server and keeps loopback addresses.
+   */
+  readonly dht?: { readonly protocol: string };
   /** Random source for port choice (tests may fix it). */
   readonly random?: () => number;
 }
@@ -98,6 +104,15 @@ async function tryStart(init: NodeInit, port: number, ipv6: boolean): Promise<Li
     services: {
       identify: identify(),
       ping: ping(),
+      ...(init.dht
+        ? {
+            dht: kadDHT({
+              protocol: init.dht.protocol,
+              peerInfoMapper: init.loopbackOnly ? passthroughMapper : removePrivateAddressesMapper,
+              ...(init.loopbackOnly ? { clientMode: false, allowQueryWithZeroPeers: true } : {}),
+            }),
+          }
+        : {}),
       ...(relay
         ? {
             // Relayed connections carry only Noise-encrypted traffic between two of our contacts' peers;

@@ -12,9 +12,11 @@ import type {
   InviteView,
   JoinResult,
   ListMessagesOptions,
+  MailboxesView,
   MessageState,
   MessageView,
   NetworkStatus,
+  OnionAnswer,
   ProfileInfo,
   ProfileLauncher,
   ProfileState,
@@ -219,39 +221,39 @@ export class MemoryPvt implements PvtApi {
     return [];
   }
 
-  async contact(name: string): Promise<ContactView> {
-    throw new CodedError('ContactNotFound', `no contact named "${name}"`);
+  async contact(contactId: string): Promise<ContactView> {
+    throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
   }
 
-  async renameContact(oldName: string): Promise<ContactView> {
-    return this.contact(oldName);
+  async renameContact(contactId: string): Promise<ContactView> {
+    return this.contact(contactId);
   }
 
-  async removeContact(name: string): Promise<void> {
-    await this.contact(name);
+  async removeContact(contactId: string): Promise<void> {
+    await this.contact(contactId);
   }
 
-  async verifyContact(name: string): Promise<ContactView> {
-    return this.contact(name);
+  async verifyContact(contactId: string): Promise<ContactView> {
+    return this.contact(contactId);
   }
 
-  async safetyNumber(name: string): Promise<string> {
-    await this.contact(name);
+  async safetyNumber(contactId: string): Promise<string> {
+    await this.contact(contactId);
     return '';
   }
 
-  async send(contactName: string, text: string): Promise<MessageView> {
+  async send(contactId: string, text: string): Promise<MessageView> {
     this.#assertOpen();
-    const conversation = this.#conversations.find((c) => c.title === contactName);
-    if (!conversation) throw new CodedError('ContactNotFound', `no contact named "${contactName}"`);
+    const conversation = this.#conversations.find((c) => c.id === contactId);
+    if (!conversation) throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
     const message = this.#append(conversation.id, 'out', text, 'pending', this.#now());
     this.emit({ type: 'message', message });
     return message;
   }
 
-  async contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]> {
-    const conversation = this.#conversations.find((c) => c.title === name);
-    if (!conversation) throw new CodedError('ContactNotFound', `no contact named "${name}"`);
+  async contactMessages(contactId: string, options?: ListMessagesOptions): Promise<MessageView[]> {
+    const conversation = this.#conversations.find((c) => c.id === contactId);
+    if (!conversation) throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
     return this.messages(conversation.id, options);
   }
 
@@ -267,11 +269,34 @@ export class MemoryPvt implements PvtApi {
   /** Every setPortMapping answer, in order. */
   readonly portMappingChoices: boolean[] = [];
 
+  async onion(command: string): Promise<OnionAnswer> {
+    if (command === 'circuits') return { kind: 'circuits', circuits: [] };
+    throw new Error('the in-memory API has no onion network');
+  }
+
   async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
     this.portMappingChoices.push(enabled);
     const status = await this.network();
     this.emit({ type: 'network', network: status });
     return status;
+  }
+
+  readonly mailboxState: MailboxesView = { serving: false, serveSetting: false, served: null, mine: [] };
+
+  async mailboxes(): Promise<MailboxesView> {
+    return this.mailboxState;
+  }
+
+  async addMailbox(address: string): Promise<MailboxesView> {
+    throw new TypeError(`no mailboxes in the memory API (${address.length} characters given)`);
+  }
+
+  async removeMailbox(address: string): Promise<MailboxesView> {
+    throw new TypeError(`no mailboxes in the memory API (${address.length} characters given)`);
+  }
+
+  async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
+    return { ...this.mailboxState, serveSetting: enabled };
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

@@ -8,7 +8,7 @@
  */
 import type { PvtApi } from '../../src/app/api.ts';
 import { createLauncher } from '../../src/app/launcher.ts';
-import type { LogFields, Logger } from '../../src/store/logger.ts';
+import type { LogFields, Logger } from '../../src/log/logger.ts';
 
 const [role, dataDir, killStep, code] = process.argv.slice(2);
 if (!role || !dataDir || !killStep) {

@@ -47,8 +47,8 @@ async function stop(c: Child): Promise<void> {
   await c.exited;
 }
 
-async function delivered(from: Peer, to: string, text: string): Promise<void> {
-  const m = await from.api.send(to, text);
+async function delivered(from: Peer, toId: string, text: string): Promise<void> {
+  const m = await from.api.send(toId, text);
   await waitFor(
     `"${text}" delivered`,
     () =>
@@ -106,8 +106,8 @@ describe('a join killed at any step converges', () => {
           async () => (await inviter.api.contacts())[0],
         );
         expect((await inviter.api.contacts()).length).toBe(1);
-        await delivered(joiner, onJoiner.name, `from jo after ${step}`);
-        await delivered(inviter, onInviter.name, `from ines after ${step}`);
+        await delivered(joiner, onJoiner.id, `from jo after ${step}`);
+        await delivered(inviter, onInviter.id, `from ines after ${step}`);
       } finally {
         await inviter.close();
         await joiner.close();

@@ -12,14 +12,19 @@ import { isDetachedChild, notifyFailed, notifyReady, spawnDetachedDaemon } from 
 import { DaemonAlreadyRunningError } from '../../daemon/errors.ts';
 import { checkSocketPath, daemonPaths } from '../../daemon/files.ts';
 import { runDaemon } from '../../daemon/run.ts';
-import { createFileLogger } from '../../store/logger.ts';
+import { createFileLogger } from '../../store/file-logger.ts';
 import { systemRng } from '../../store/system-rng.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
+import { selfInvocation } from '../self.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
-async function serve(ctx: CommandContext, child: boolean): Promise<number> {
+async function serve(ctx: CommandContext, child: boolean, relay: boolean, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
-  const api = await openInProcess(ctx, { network: true });
+  const api = await openInProcess(ctx, {
+    network: true,
+    ...(relay ? { relay: true } : {}),
+    ...(mailbox ? { mailbox: true } : {}),
+  });
   await runDaemon({
     api,
     profile: ctx.profile,
@@ -35,7 +40,7 @@ async function serve(ctx: CommandContext, child: boolean): Promise<number> {
   return 0;
 }
 
-async function detach(ctx: CommandContext): Promise<number> {
+async function detach(ctx: CommandContext, relay: boolean, mailbox: boolean): Promise<number> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'present' && state.keyProtection === 'passphrase' && !ctx.passphraseFile) {
@@ -44,10 +49,9 @@ async function detach(ctx: CommandContext): Promise<number> {
       'this profile is protected by a passphrase and a detached daemon cannot ask for it: pass --passphrase-file FILE (or PVT_PASSPHRASE_FILE), or run pvt daemon in the foreground',
     );
   }
-  const script = process.argv[1];
+  const self = selfInvocation();
   const args = [
-    ...process.execArgv,
-    ...(script ? [script] : []),
+    ...self.args,
     'daemon',
     '--home',
     ctx.dataDir,
@@ -60,10 +64,12 @@ async function detach(ctx: CommandContext): Promise<number> {
     ctx.network.mdns ? '--mdns' : '--no-mdns',
     ...(ctx.network.loopbackOnly ? ['--loopback'] : []),
     ...(ctx.network.portMapping ? [] : ['--no-port-mapping']),
+    ...(relay ? ['--relay'] : []),
+    ...(mailbox ? ['--mailbox'] : []),
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
   const ready = await spawnDetachedDaemon({
-    command: process.execPath,
+    command: self.command,
     args,
     env: process.env,
     profileDir: launcher.dataDir,
@@ -82,15 +88,25 @@ async function detach(ctx: CommandContext): Promise<number> {
 export const daemonCommand: CommandSpec = {
   name: 'daemon',
   summary: 'run this profile headless; pvt chat and other commands attach to it',
-  usage: ['pvt daemon [--detach] [--passphrase-file FILE]'],
+  usage: ['pvt daemon [--detach] [--relay] [--mailbox] [--passphrase-file FILE]'],
   details: [
     'Serves the profile on a Unix socket (pvt.sock, 0600, in the profile directory) to clients that',
     'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
     'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
-    'Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
+    'With --relay it also relays onion circuits for other pvt users while it is reachable from outside',
+    '(remembered; "pvt relay off" stops it). --mailbox also keeps envelopes for others while it runs',
+    '(pvt mailbox serve on remembers it). Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
   ].join('\n'),
-  flags: { detach: { type: 'boolean', default: false } },
-  flagHelp: [['--detach', 'start in the background and return once it serves']],
+  flags: {
+    detach: { type: 'boolean', default: false },
+    relay: { type: 'boolean', default: false },
+    mailbox: { type: 'boolean', default: false },
+  },
+  flagHelp: [
+    ['--detach', 'start in the background and return once it serves'],
+    ['--relay', 'relay onion circuits for others while reachable (with --loopback: on 127.0.0.1, for tests)'],
+    ['--mailbox', 'serve a mailbox for others during this run'],
+  ],
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const child = isDetachedChild();
@@ -105,8 +121,10 @@ export const daemonCommand: CommandSpec = {
         running.close();
         throw new DaemonAlreadyRunningError(ctx.profile, running.pid);
       }
-      if (flags.detach === true && !child) return await detach(ctx);
-      return await serve(ctx, child);
+      const relay = flags.relay === true;
+      const mailbox = flags.mailbox === true;
+      if (flags.detach === true && !child) return await detach(ctx, relay, mailbox);
+      return await serve(ctx, child, relay, mailbox);
     } catch (error) {
       if (child) await notifyFailed(error);
       throw error;

@@ -3,14 +3,19 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
+import { circuitsCommand } from './circuits.ts';
+import { completionCommand } from './completion.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
 import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { logCommand } from './log.ts';
+import { mailboxCommand } from './mailbox.ts';
 import { natCommand } from './nat.ts';
 import { noteCommand } from './note.ts';
+import { relayCommand } from './relay.ts';
+import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
@@ -34,8 +39,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   noteCommand,
   statusCommand,
   natCommand,
+  mailboxCommand,
+  relayCommand,
+  relaysCommand,
+  circuitsCommand,
   daemonCommand,
   stopCommand,
+  completionCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -7,6 +7,7 @@ import { SELF_CONVERSATION } from '../../app/api.ts';
 import { MAX_MESSAGE_PAGE } from '../../app/constants.ts';
 import { sanitizeBlock, sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { openPvt } from '../session.ts';
 import { EXIT_INTERRUPTED } from '../util/exit-codes.ts';
 
@@ -71,6 +72,7 @@ export const logCommand: CommandSpec = {
   usage: ['pvt log NAME [--limit N] [--json] [--follow]', 'pvt log --self [--limit N] [--json]'],
   details:
     'With --json, prints one JSON array of messages (oldest first); with --follow, then one JSON object per line.',
+  complete: ['contact'],
   flags: {
     self: { type: 'boolean', default: false },
     limit: { type: 'number', default: 200 },
@@ -96,8 +98,9 @@ export const logCommand: CommandSpec = {
       let messages: MessageView[];
       if (name === undefined) messages = await api.messages(SELF_CONVERSATION, { limit });
       else {
-        conversationId = (await api.contact(name)).conversationId;
-        messages = await api.contactMessages(name, { limit });
+        const contact = await contactArg(api, name);
+        conversationId = contact.conversationId;
+        messages = await api.contactMessages(contact.id, { limit });
       }
       if (ctx.json) ctx.stdout.write(`${JSON.stringify(messages)}\n`);
       else if (messages.length === 0 && flags.follow !== true) {

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { AppError } from '../../app/errors.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const removeCommand: CommandSpec = {
@@ -12,6 +13,7 @@ export const removeCommand: CommandSpec = {
   summary: 'forget a contact and its conversation (asks first; --yes skips)',
   usage: ['pvt remove NAME [--yes]'],
   flags: { yes: { type: 'boolean', shortFlag: 'y', default: false } },
+  complete: ['contact'],
   flagHelp: [['-y, --yes', 'do not ask for confirmation']],
   async run(ctx, input, flags) {
     if (input.length !== 1) throw new UsageError('expected one NAME');
@@ -23,7 +25,7 @@ export const removeCommand: CommandSpec = {
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) throw new AppError('Cancelled', 'nothing removed');
     }
-    await withPvt(ctx, (api) => api.removeContact(name));
+    await withPvt(ctx, async (api) => api.removeContact((await contactArg(api, name)).id));
     if (ctx.json) ctx.stdout.write(`${JSON.stringify({ removed: name })}\n`);
     else ctx.stdout.write(`removed ${sanitizeLine(name)}\n`);
     return 0;

@@ -4,6 +4,7 @@
 
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const renameCommand: CommandSpec = {
@@ -11,10 +12,13 @@ export const renameCommand: CommandSpec = {
   summary: 'rename a contact (the name is local to you)',
   usage: ['pvt rename OLD NEW'],
   flags: {},
+  complete: ['contact'],
   flagHelp: [],
   async run(ctx, input) {
     if (input.length !== 2) throw new UsageError('expected OLD and NEW names');
-    const contact = await withPvt(ctx, (api) => api.renameContact(input[0] as string, input[1] as string));
+    const contact = await withPvt(ctx, async (api) =>
+      api.renameContact((await contactArg(api, input[0] as string)).id, input[1] as string),
+    );
     if (ctx.json) ctx.stdout.write(`${JSON.stringify(contact)}\n`);
     else ctx.stdout.write(`renamed ${sanitizeLine(input[0] as string)} to ${sanitizeLine(contact.name)}\n`);
     return 0;

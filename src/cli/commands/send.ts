@@ -7,6 +7,7 @@ import type { MessageState, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 import { parseDuration } from '../util/duration.ts';
 import { readStdin } from '../util/stdin.ts';
@@ -22,6 +23,7 @@ export const sendCommand: CommandSpec = {
     'stays in the shell history. Stdin must be UTF-8; it is sent byte-exact except one final line break.',
   ].join('\n'),
   flags: { wait: { type: 'string', default: '15s' } },
+  complete: ['contact'],
   flagHelp: [
     ['--wait DURATION', 'without a daemon: how long to wait for delivery (default 15s; 0 = do not wait)'],
   ],
@@ -50,14 +52,15 @@ export const sendCommand: CommandSpec = {
           }
         });
       });
-      const message = await api.send(name, text);
+      const contactId = (await contactArg(api, name)).id;
+      const message = await api.send(contactId, text);
       id = message.id;
       state = message.state;
       if (!daemon && waitMs > 0 && state !== 'delivered') {
         await Promise.race([delivered, new Promise((r) => setTimeout(r, waitMs).unref())]);
       }
       // Events may have raced the send's own resolution: read the stored state to be sure.
-      const stored = (await api.contactMessages(name, { limit: 50 })).find((m) => m.id === id);
+      const stored = (await api.contactMessages(contactId, { limit: 50 })).find((m) => m.id === id);
       if (stored) state = stored.state;
       const shown = sanitizeLine(name);
       if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ...message, state })}\n`);

@@ -6,6 +6,7 @@
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { renderQr } from '../../ui/qr.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const verifyCommand: CommandSpec = {
@@ -14,6 +15,7 @@ export const verifyCommand: CommandSpec = {
   usage: ['pvt verify NAME --confirm', 'pvt verify NAME --reject', 'pvt verify NAME [--json]'],
   details: 'Without --confirm/--reject it prints the safety number: compare all 60 digits with the contact.',
   flags: { confirm: { type: 'boolean', default: false }, reject: { type: 'boolean', default: false } },
+  complete: ['contact'],
   flagHelp: [
     ['--confirm', 'the SAS codes matched: mark the contact verified (✓)'],
     ['--reject', 'the SAS codes differed: mark the contact as not trusted; chat is refused'],
@@ -25,7 +27,9 @@ export const verifyCommand: CommandSpec = {
       throw new UsageError('use either --confirm or --reject');
     if (flags.confirm === true || flags.reject === true) {
       const decision = flags.confirm === true ? 'confirm' : 'reject';
-      const verified = await withPvt(ctx, (api) => api.verifyContact(name, decision));
+      const verified = await withPvt(ctx, async (api) =>
+        api.verifyContact((await contactArg(api, name)).id, decision),
+      );
       const contact = { ...verified, name: sanitizeLine(verified.name) };
       if (ctx.json) ctx.stdout.write(`${JSON.stringify(verified)}\n`);
       else if (decision === 'confirm') ctx.stdout.write(`✓ ${contact.name} is verified\n`);
@@ -37,9 +41,10 @@ export const verifyCommand: CommandSpec = {
       }
       return 0;
     }
-    const [number, stored] = await withPvt(ctx, (api) =>
-      Promise.all([api.safetyNumber(name), api.contact(name)]),
-    );
+    const [number, stored] = await withPvt(ctx, async (api) => {
+      const { id } = await contactArg(api, name);
+      return Promise.all([api.safetyNumber(id), api.contact(id)]);
+    });
     if (ctx.json) {
       ctx.stdout.write(
         `${JSON.stringify({ name, safetyNumber: number, verification: stored.verification, sas: stored.sas ?? null })}\n`,

@@ -1,0 +1,81 @@
+/**
+ * How a mailbox client reaches a mailbox: a `MailboxTransport` opens a request/response channel to the
+ * mailbox named by a locator. The direct transport (this file) dials the mailbox's node over libp2p —
+ * it shows the mailbox our transport PeerId and address, so it is for tests and for a user's own
+ * mailbox; the onion transport (docs/mailbox.md, "Transports") opens the same channel through a circuit
+ * whose exit is the mailbox. Knows nothing about requests' meaning.
+ */
+import type { Libp2p, Stream } from '@libp2p/interface';
+import { MAILBOX_MAX_REQUEST_BYTES, MAILBOX_MAX_RESPONSE_BYTES } from '../../protocol/mailbox/constants.ts';
+import type { MailboxLocator } from '../../protocol/mailbox/locator.ts';
+import { multiaddrsFromBytes, peerIdFromBytes } from '../addresses.ts';
+import { PeerUnreachableError, StreamClosedError } from '../errors.ts';
+import { frameReader, writeFrame } from '../frames.ts';
+import { MAILBOX_PROTOCOL, MAILBOX_REQUEST_TIMEOUT_MS } from './constants.ts';
+
+/** One conversation with a mailbox: requests answered in order. */
+export interface MailboxChannel {
+  /** Sends one encoded request and resolves with the encoded response. */
+  request(request: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export interface MailboxTransport {
+  /** Which transport this is ('direct' shows the mailbox who asks; 'onion' does not). */
+  readonly kind: 'direct' | 'onion';
+  open(mailbox: MailboxLocator, options?: { signal?: AbortSignal }): Promise<MailboxChannel>;
+}
+
+/** A channel over one libp2p stream carrying length-prefixed frames (the direct transport's, and a circuit's). */
+export function channelOverStream(stream: Stream): MailboxChannel {
+  const reader = frameReader(stream, MAILBOX_MAX_RESPONSE_BYTES);
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    request(request, options = {}) {
+      const run = async () => {
+        const signal = AbortSignal.any([
+          AbortSignal.timeout(MAILBOX_REQUEST_TIMEOUT_MS),
+          ...(options.signal ? [options.signal] : []),
+        ]);
+        const onAbort = () => stream.abort(new StreamClosedError('mailbox request timed out'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          await writeFrame(stream, request, MAILBOX_MAX_REQUEST_BYTES, { signal });
+          const frame = await reader.next();
+          if (frame === null) throw new StreamClosedError('the mailbox closed the stream');
+          return frame;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      };
+      const p = chain.then(run, run);
+      chain = p.catch(() => undefined);
+      return p;
+    },
+    async close() {
+      await stream.close().catch(() => stream.abort(new StreamClosedError()));
+    },
+  };
+}
+
+/** Dials the mailbox's node directly (tests, and a mailbox on one's own machine). */
+export function createDirectMailboxTransport(libp2p: Libp2p): MailboxTransport {
+  return {
+    kind: 'direct',
+    async open(mailbox, options = {}) {
+      const peerId = peerIdFromBytes(mailbox.peerId);
+      if (peerId === undefined) throw new PeerUnreachableError('the mailbox locator has no valid PeerId');
+      const addrs = multiaddrsFromBytes(mailbox.addrs);
+      if (addrs.length > 0) await libp2p.peerStore.merge(peerId, { multiaddrs: addrs });
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(MAILBOX_REQUEST_TIMEOUT_MS),
+        ...(options.signal ? [options.signal] : []),
+      ]);
+      try {
+        return channelOverStream(await libp2p.dialProtocol(peerId, MAILBOX_PROTOCOL, { signal }));
+      } catch (error) {
+        throw new PeerUnreachableError(`mailbox: ${(error as Error).message}`, error);
+      }
+    },
+  };
+}

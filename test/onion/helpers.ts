@@ -1,0 +1,79 @@
+/**
+ * Helpers for the onion process tests: a set of real `pvt daemon` processes on loopback (some with
+ * --relay), each in its own temp home, their dialable addresses as `pvt status --json` prints them, and
+ * `pvt` commands against one of them with their JSON answers parsed.
+ */
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { createProfile, type DaemonProcess, type Profile, startDaemon } from '../daemon/helpers.ts';
+import { runPvt } from '../helpers/cli.ts';
+import { until } from '../helpers/until.ts';
+
+export interface Node {
+  readonly name: string;
+  readonly profile: Profile;
+  daemon: DaemonProcess;
+  readonly relay: boolean;
+  /** Its /ip4/…/tcp/…/p2p/… address. */
+  addr: string;
+  peerId: string;
+  readonly log: string;
+}
+
+export async function pvtJson<T = Record<string, unknown>>(
+  node: Node,
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<T> {
+  const r = await runPvt([...args, '--json'], { env: node.profile.home.env, timeoutMs });
+  if (r.code !== 0) throw new Error(`pvt ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export async function startNode(
+  name: string,
+  relay: boolean,
+  env: Record<string, string> = {},
+): Promise<Node> {
+  const profile = await createProfile(name);
+  const daemon = await startDaemon({ ...profile.home.env, ...env }, relay ? ['--relay'] : []);
+  const status = await pvtJson<{ network: { addresses: string[]; peerId: string } }>({ profile } as Node, [
+    'status',
+  ]);
+  const addr = status.network.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/'));
+  expect(addr).toBeDefined();
+  return {
+    name,
+    profile,
+    daemon,
+    relay,
+    addr: addr as string,
+    peerId: status.network.peerId,
+    log: join(profile.dir, 'logs', 'pvt.log'),
+  };
+}
+
+export async function stopNodes(nodes: readonly Node[]): Promise<void> {
+  await Promise.all(
+    nodes.map(async (n) => {
+      if (n.daemon.child.exitCode === null && n.daemon.child.signalCode === null) {
+        n.daemon.child.kill('SIGTERM');
+        await Promise.race([n.daemon.exited, new Promise((r) => setTimeout(r, 5000))]);
+        n.daemon.child.kill('SIGKILL');
+      }
+      n.profile.home.cleanup();
+    }),
+  );
+}
+
+/** Adds every relay's address to `client`'s bootstrap list and waits until it knows them all. */
+export async function bootstrapAll(client: Node, relays: readonly Node[]): Promise<void> {
+  for (const r of relays) {
+    const a = await pvtJson<{ relay: unknown }>(client, ['relays', 'add', r.addr]);
+    expect(a.relay).not.toBeNull();
+  }
+  await until('the client to know every relay', async () => {
+    const l = await pvtJson<{ relays: { peerId: string }[] }>(client, ['relays', 'list']);
+    return relays.every((r) => l.relays.some((x) => x.peerId === r.peerId)) ? true : undefined;
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Onion circuits between real daemons on loopback: four relays and a client (five processes). The
+ * client learns the relays from its bootstrap list (`pvt relays add` with the addresses `pvt status
+ * --json` prints), builds a 3-hop circuit (`pvt circuits --build`), and sends bytes through it to an
+ * exit's echo service (`pvt circuits --test`). A tap (PVT_ONION_TAP) records the size of every write on
+ * every onion link of every process: all are exactly one cell, in both directions, and every byte
+ * written is read as whole cells. The relays' logs hold no address.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { until } from '../helpers/until.ts';
+import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from './helpers.ts';
+
+const CELL_BYTES = 1536;
+const tapDir = mkdtempSync(join(tmpdir(), 'pvt-onion-tap-'));
+const tap = join(tapDir, 'tap.log');
+const nodes: Node[] = [];
+
+beforeAll(async () => {
+  const env = { PVT_ONION_TAP: tap };
+  const started = await Promise.all(['R1', 'R2', 'R3', 'R4'].map((n) => startNode(`Relay ${n}`, true, env)));
+  nodes.push(...started, await startNode('Client', false, env));
+}, 120_000);
+afterAll(() => stopNodes(nodes), 30_000);
+
+describe('five daemons on loopback', () => {
+  test('the client builds a 3-hop circuit through three distinct relays', async () => {
+    const client = nodes[4] as Node;
+    const relays = nodes.slice(0, 4);
+    await bootstrapAll(client, relays);
+    const c = await pvtJson<{ hops: { peerId: string; class: string }[] }>(client, ['circuits', '--build']);
+    expect(c.hops).toHaveLength(3);
+    expect(new Set(c.hops.map((h) => h.peerId)).size).toBe(3);
+    for (const h of c.hops) {
+      expect(relays.map((r) => r.peerId)).toContain(h.peerId);
+      expect(h.class).toBe('loopback');
+    }
+    const list = await pvtJson<{ circuits: unknown[] }>(client, ['circuits']);
+    expect(list.circuits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('bytes go through a circuit to an echo exit and come back intact', async () => {
+    const client = nodes[4] as Node;
+    const r = await pvtJson<{ ok: boolean; bytes: number }>(
+      client,
+      ['circuits', '--test', '--bytes', '300000'],
+      60_000,
+    );
+    expect(r.ok).toBe(true);
+    expect(r.bytes).toBeGreaterThanOrEqual(300_000);
+    const served = await Promise.all(
+      nodes
+        .slice(0, 4)
+        .map((n) =>
+          pvtJson<{ relay: { counters: { circuitsOpened: number; cellsOut: number } } }>(n, [
+            'relay',
+            'status',
+          ]),
+        ),
+    );
+    expect(served.filter((s) => s.relay.counters.circuitsOpened > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('every onion write on every link, both directions, is exactly one cell; every byte is read as whole cells', async () => {
+    const parse = () =>
+      readFileSync(tap, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' '));
+    await until('every written byte to be read', async () => {
+      const lines = parse();
+      const written = lines.filter((l) => l[0] === 'w').reduce((s, l) => s + Number(l[2]), 0);
+      const read = lines.filter((l) => l[0] === 'r').reduce((s, l) => s + Number(l[2]), 0);
+      return written > 0 && written === read ? true : undefined;
+    });
+    const lines = parse();
+    const writes = lines.filter((l) => l[0] === 'w');
+    expect(writes.length).toBeGreaterThan(200);
+    expect(new Set(writes.map((l) => Number(l[2])))).toEqual(new Set([CELL_BYTES]));
+    // Writes happen in both directions: by the client, and by every relay on inbound and outbound links.
+    const writers = new Set(writes.map((l) => (l[1] as string).split(':')[0]));
+    expect(writers.size).toBeGreaterThanOrEqual(4);
+    const perLink = new Map<string, number>();
+    for (const l of lines.filter((x) => x[0] === 'r'))
+      perLink.set(l[1] as string, (perLink.get(l[1] as string) ?? 0) + Number(l[2]));
+    for (const total of perLink.values()) expect(total % CELL_BYTES).toBe(0);
+  });
+
+  test("the relays' logs hold no address and no other node's PeerId", () => {
+    for (const relay of nodes.slice(0, 4)) {
+      const log = readFileSync(relay.log, 'utf8');
+      expect(log).toContain('onion.started');
+      expect(log).not.toMatch(/127\.0\.0\.1|\/ip4\/|\/ip6\//);
+      for (const other of nodes) if (other !== relay) expect(log).not.toContain(other.peerId);
+    }
+  });
+});
