@@ -5,7 +5,13 @@
 
 import { sanitizeLine } from '../text/sanitize.ts';
 import type { CommandContext } from './command.ts';
-import { EXIT_FAILURE, EXIT_NO_PROFILE } from './util/exit-codes.ts';
+import { EXIT_FAILURE, EXIT_NO_PROFILE, EXIT_USAGE } from './util/exit-codes.ts';
+
+/**
+ * Errors about what the user typed (the text, a name): exit 2 like every other usage error, however
+ * deep they were found (argv, stdin or the core), so like errors have like exit codes.
+ */
+const BAD_INPUT = new Set(['MessageTooLong', 'EmptyMessage', 'InvalidContactName', 'ContactNameTaken']);
 
 interface CodedError extends Error {
   code?: unknown;
@@ -22,5 +28,6 @@ export function reportError(ctx: CommandContext, command: string, error: unknown
     ctx.stderr.write(`pvt ${command}: ${message}\n`);
     if (!known && process.env.PVT_DEBUG) ctx.stderr.write(`${e.stack ?? ''}\n`);
   }
-  return code === 'ProfileNotFound' ? EXIT_NO_PROFILE : EXIT_FAILURE;
+  if (code === 'ProfileNotFound') return EXIT_NO_PROFILE;
+  return BAD_INPUT.has(code) ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -3,8 +3,10 @@
  * it keeps the node up with a live "waiting" line until someone joins (then shows the SAS), the invite
  * expires, or Ctrl+C; with a daemon running, the daemon waits for the join.
  */
+
 import type { PvtApi, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
+import { INVITE_MAX_TTL_SECONDS } from '../../protocol/constants.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { qrCells, qrMatrix, renderQr } from '../../ui/qr.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
@@ -111,6 +113,9 @@ export const inviteCommand: CommandSpec = {
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const expiresInMs = parseDuration('--expires', String(flags.expires));
+    if (expiresInMs < 1000 || expiresInMs > INVITE_MAX_TTL_SECONDS * 1000) {
+      throw new UsageError(`--expires expects 1s .. 30d, got ${String(flags.expires)}`);
+    }
     const alias = typeof flags.name === 'string' ? flags.name : undefined;
     const daemon = await connectDaemon({ profileDir: launcherFor(ctx).dataDir });
     const api = daemon ?? (await openInProcess(ctx, { network: true }));
