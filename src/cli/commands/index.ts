@@ -5,6 +5,7 @@ import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
 import { circuitsCommand } from './circuits.ts';
 import { completionCommand } from './completion.ts';
+import { configCommand } from './config.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
 import { exportCommand } from './export.ts';
@@ -46,6 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   relayCommand,
   relaysCommand,
   circuitsCommand,
+  configCommand,
   daemonCommand,
   stopCommand,
   completionCommand,
