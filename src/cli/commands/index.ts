@@ -8,6 +8,8 @@ import { completionCommand } from './completion.ts';
 import { configCommand } from './config.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
@@ -20,6 +22,7 @@ import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
+import { serviceCommand } from './service.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
 import { verifyCommand } from './verify.ts';
@@ -48,6 +51,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   daemonCommand,
   stopCommand,
   completionCommand,
+  exportCommand,
+  importCommand,
+  serviceCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
