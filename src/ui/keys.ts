@@ -181,23 +181,6 @@ export function splitBurst(input: string): Command[] {
 }
 
 /**
- * A wheel event in SGR mouse mode (ESC [ < 64;x;y M up, 65 down; Ink strips the ESC): -1 up, 1 down;
- * null for anything else. Other mouse reports (clicks) are recognised and ignored (0).
- */
-export function mouseWheel(input: string): -1 | 0 | 1 | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence is what is matched.
-  const m = /^\u001b?\[<(\d+);\d+;\d+[Mm]$/u.exec(input);
-  if (!m) return null;
-  const button = Number(m[1]);
-  if (button === 64) return -1;
-  if (button === 65) return 1;
-  return 0;
-}
-
-/** Rows one wheel notch scrolls. */
-export const WHEEL_ROWS = 3;
-
-/**
  * True when a chunk of input holds more than one line: a paste (or a script) — nobody types a line
  * break and more text within one read. "text\r" alone is a typed line with Enter (tmux send-keys, SSH).
  */
@@ -237,7 +220,6 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'Ctrl+P / N', action: 'history / move line' },
   { keys: '← / →', action: 'move (Ctrl: by word)' },
   { keys: 'PgUp / PgDn', action: 'scroll the messages' },
-  { keys: 'wheel', action: 'scroll the messages' },
   { keys: 'Home / End', action: 'line start / end' },
   { keys: 'Ctrl+Home/End', action: 'first/newest message' },
   { keys: 'Ctrl+F', action: 'search; again: next' },

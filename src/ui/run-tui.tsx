@@ -11,10 +11,9 @@ import { render } from 'ink';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { App } from './App.tsx';
 import { describeError } from './errors.ts';
-import { MOUSE_OFF } from './hooks/useMouseWheel.ts';
 
-/** Leaves the alternate screen, shows the cursor, stops mouse reports and bracketed paste: idempotent. */
-export const RESTORE_TERMINAL = `${MOUSE_OFF}\u001b[?2004l\u001b[?25h\u001b[?1049l`;
+/** Leaves the alternate screen, shows the cursor, stops bracketed paste: idempotent. */
+export const RESTORE_TERMINAL = '\u001b[?2004l\u001b[?25h\u001b[?1049l';
 
 export interface RunTuiOptions {
   launcher: ProfileLauncher;

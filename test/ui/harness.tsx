@@ -78,8 +78,6 @@ export const KEYS = {
   'ctrl+home': '\u001b[1;5H',
   'ctrl+end': '\u001b[1;5F',
   'ctrl+f': '\u0006',
-  'wheel up': '\u001b[<64;40;5M',
-  'wheel down': '\u001b[<65;40;5M',
 } as const;
 
 export type KeyName = keyof typeof KEYS;

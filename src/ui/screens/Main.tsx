@@ -28,13 +28,12 @@ import { useContactActions } from '../hooks/useContactActions.ts';
 import { useHistoryView } from '../hooks/useHistoryView.ts';
 import { useLayout } from '../hooks/useLayout.ts';
 import { useLineEditor } from '../hooks/useLineEditor.ts';
-import { useMouseWheel } from '../hooks/useMouseWheel.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePortMapping } from '../hooks/usePortMapping.ts';
 import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
 import { useSearch } from '../hooks/useSearch.ts';
 import { useSendQueue } from '../hooks/useSendQueue.ts';
-import { type Command, commandsFor, isPasteBurst, mouseWheel, pastedText, WHEEL_ROWS } from '../keys.ts';
+import { type Command, commandsFor, isPasteBurst, pastedText } from '../keys.ts';
 import { type ChatState, contactOf, statusText } from '../state/chat.ts';
 import {
   initialOverlay,
@@ -147,8 +146,6 @@ export function Main(props: MainProps) {
   const now = useNow(1000, visible?.kind === 'invite');
   const history = useHistoryView(api, chat, dispatch, layout.paneRows, layout.textWidth, settings.timeFormat);
   const search = useSearch(api, chat.selected, dispatch, history.show);
-  // The wheel scrolls the messages; off while a panel is open, so its text (an invite code) can be selected.
-  useMouseWheel(!layout.tooSmall && visible === null);
 
   // The conversation on screen was removed: back to the notes.
   useEffect(() => {
@@ -350,11 +347,6 @@ export function Main(props: MainProps) {
 
   useInput(
     (input, key) => {
-      const wheel = mouseWheel(input);
-      if (wheel !== null) {
-        if (wheel !== 0 && !visible) history.scroll(wheel * WHEEL_ROWS);
-        return;
-      }
       const t = Date.now();
       if (
         !visible &&
