@@ -24,6 +24,7 @@ import {
   openProfile,
   type ProfileStore,
 } from '../store/profile-store.ts';
+import { assertNotExported } from '../store/profile-transfer.ts';
 import { systemRng } from '../store/system-rng.ts';
 import type {
   NetworkOptions,
@@ -46,6 +47,8 @@ export interface LauncherInit {
   readonly network?: NetworkOptions | false;
   /** Argon2id parameters for new passphrase profiles instead of tuning (tests use small ones). */
   readonly argon2?: Argon2Params;
+  /** A logger instead of the profile's log file (tests watch events with it). */
+  readonly logger?: Logger;
 }
 
 export function createLauncher(init: LauncherInit): ProfileLauncher {
@@ -53,7 +56,7 @@ export function createLauncher(init: LauncherInit): ProfileLauncher {
   const dir = profileDir(init.dataDir, init.profile);
   let logger: Logger | undefined;
   const log = (): Logger => {
-    logger ??= createFileLogger({ dir, level: init.logLevel });
+    logger ??= init.logger ?? createFileLogger({ dir, level: init.logLevel });
     return logger;
   };
 
@@ -82,6 +85,8 @@ export function createLauncher(init: LauncherInit): ProfileLauncher {
     const wanted = network ?? init.network ?? false;
     if (wanted !== false) {
       try {
+        // A profile frozen by `pvt export` runs no network (no fork of its sessions; issue 14).
+        assertNotExported(init.dataDir, init.profile);
         await pvt.startNetwork(wanted);
       } catch (error) {
         if (keepOffline) {

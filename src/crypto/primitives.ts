@@ -18,6 +18,9 @@ import {
   nodeEd25519PublicKey,
   nodeEd25519Sign,
   nodeEd25519Verify,
+  nodeMlkemAvailable,
+  nodeMlkemDecapsulate,
+  nodeMlkemPublicKey,
   nodeX25519,
   nodeX25519PublicKey,
 } from './node-curves.ts';
@@ -37,6 +40,8 @@ export interface KeyPair {
 
 // Curve operations take node:crypto's fast path when available (byte-identical; see node-curves.ts).
 const fast = nodeCurvesAvailable;
+// ML-KEM-768 key derivation and decapsulation likewise (deterministic; encapsulation stays in noble).
+const fastKem = nodeMlkemAvailable;
 
 export function ed25519Keygen(rng: Rng): KeyPair {
   const secretKey = rng(32);
@@ -50,16 +55,56 @@ export function ed25519Sign(secretKey: Uint8Array, message: Uint8Array): Uint8Ar
   assertBytes('secretKey', secretKey, 32);
   return fast ? nodeEd25519Sign(secretKey, message) : ed25519.sign(message, secretKey);
 }
+/**
+ * RFC 8032 strict Ed25519 verification on every path: the public key must be a canonical encoding of a
+ * point that is not of small order (a small-order key "verifies" chosen messages with a forged
+ * signature), R must be canonical and S < L. noble runs with `zip215: false` (its default accepts the
+ * looser ZIP-215 rules); OpenSSL is strict on R and S but does not refuse small-order keys, so the key
+ * check runs first on both paths.
+ */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return ed25519VerifyOn(fast ? 'node' : 'noble', publicKey, message, signature);
+}
+
+/** `ed25519Verify` on a named path; exported so tests hold both paths to the same rules. */
+export function ed25519VerifyOn(
+  path: 'node' | 'noble',
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   assertBytes('publicKey', publicKey, 32);
   if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  if (!ed25519PublicKeyIsStrict(publicKey)) return false;
   try {
-    return fast
+    return path === 'node'
       ? nodeEd25519Verify(publicKey, message, signature)
-      : ed25519.verify(signature, message, publicKey);
+      : ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {
     return false;
   }
+}
+
+/** Keys already found strict (identity keys repeat; the check costs a point decompression). */
+const strictKeys = new Set<string>();
+const STRICT_KEY_CACHE_ENTRIES = 1024;
+
+/** True when `publicKey` is the canonical encoding of an Ed25519 point that is not of small order. */
+export function ed25519PublicKeyIsStrict(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false;
+  const hex = Buffer.from(publicKey).toString('hex');
+  if (strictKeys.has(hex)) return true;
+  let ok: boolean;
+  try {
+    ok = !ed25519.Point.fromBytes(publicKey, false).isSmallOrder();
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    if (strictKeys.size >= STRICT_KEY_CACHE_ENTRIES) strictKeys.clear();
+    strictKeys.add(hex);
+  }
+  return ok;
 }
 
 export function x25519Keygen(rng: Rng): KeyPair {
@@ -82,9 +127,13 @@ export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array
   return x25519Curve.getSharedSecret(secretKey, publicKey);
 }
 
-/** ML-KEM-768 keypair from a 64-byte seed drawn from `rng`; the seed is the storable secret. */
+/**
+ * ML-KEM-768 keypair from a 64-byte seed drawn from `rng`; the seed is the storable secret. `secretKey`
+ * is what `mlkemDecapsulate` takes: the seed itself on the node:crypto path, noble's expanded key else.
+ */
 export function mlkemKeygen(rng: Rng): { seed: Uint8Array; publicKey: Uint8Array; secretKey: Uint8Array } {
   const seed = rng(MLKEM768_SEED_BYTES);
+  if (fastKem) return { seed, publicKey: nodeMlkemPublicKey(seed), secretKey: seed };
   const { publicKey, secretKey } = ml_kem768.keygen(seed);
   return { seed, publicKey, secretKey };
 }
@@ -95,8 +144,13 @@ export function mlkemEncapsulate(
   assertBytes('publicKey', publicKey, MLKEM768_PUBLIC_BYTES);
   return ml_kem768.encapsulate(publicKey, rng(32));
 }
+/** `secretKey`: a 64-byte seed or noble's expanded key (as `mlkemKeygen` gave it). */
 export function mlkemDecapsulate(secretKey: Uint8Array, cipherText: Uint8Array): Uint8Array {
   assertBytes('cipherText', cipherText, MLKEM768_CIPHERTEXT_BYTES);
+  if (secretKey.length === MLKEM768_SEED_BYTES) {
+    if (fastKem) return nodeMlkemDecapsulate(secretKey, cipherText);
+    return ml_kem768.decapsulate(cipherText, ml_kem768.keygen(secretKey).secretKey);
+  }
   return ml_kem768.decapsulate(cipherText, secretKey);
 }
 
