@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { STRANGER_GRACE_MS } from '../../src/net/constants.ts';
 import { runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
 import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from './helpers.ts';
@@ -63,6 +64,24 @@ describe('five daemons on loopback', () => {
     expect((await pvtJson<{ bootstrap: string[] }>(client, ['relays', 'list'])).bootstrap).toEqual(
       before.bootstrap,
     );
+  });
+
+  test('circuits outlive the stranger guard: still there and usable after STRANGER_GRACE_MS', async () => {
+    const client = nodes[4] as Node;
+    const before = await pvtJson<{ circuits: { id: number; ageMs: number }[] }>(client, ['circuits']);
+    const oldest = before.circuits.reduce((m, c) => Math.max(m, c.ageMs), 0);
+    // Idle stranger connections are closed after 10 s (src/net/stranger-guard.ts); onion links are not.
+    await new Promise((r) => setTimeout(r, Math.max(0, STRANGER_GRACE_MS + 1500 - oldest)));
+    const after = await pvtJson<{ circuits: { id: number }[] }>(client, ['circuits']);
+    const kept = after.circuits.filter((c) => before.circuits.some((b) => b.id === c.id));
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    const r = await pvtJson<{ ok: boolean; rebuilds: number }>(client, [
+      'circuits',
+      '--test',
+      '--bytes',
+      '50000',
+    ]);
+    expect(r).toMatchObject({ ok: true, rebuilds: 0 });
   });
 
   test('bytes go through a circuit to an echo exit and come back intact', async () => {
