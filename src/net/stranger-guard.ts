@@ -14,9 +14,13 @@ import {
   STRANGER_GRACE_MS,
   STRANGER_SWEEP_MS,
 } from './constants.ts';
+import { ONION_PROTOCOL } from './onion/constants.ts';
 
-/** Streams that make a stranger's connection useful: a join in progress, or a relay hop to a contact. */
-const BUSY_PROTOCOLS = new Set([INVITE_PROTOCOL, '/libp2p/circuit/relay/0.2.0/hop']);
+/**
+ * Streams that make a stranger's connection useful: a join in progress, a relay hop to a contact, or an
+ * onion link (circuits of strangers are what a relay is for).
+ */
+const BUSY_PROTOCOLS = new Set([INVITE_PROTOCOL, '/libp2p/circuit/relay/0.2.0/hop', ONION_PROTOCOL]);
 
 export interface StrangerGuard {
   stop(): void;
