@@ -45,11 +45,17 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/rename OLD NEW', action: 'rename a contact' },
   { usage: '/remove NAME', action: 'remove a contact' },
   { usage: '/nat [on|off]', action: 'reachability' },
-  { usage: '/search TEXT', action: 'find in this chat' },
-  { usage: '/set [KEY VALUE]', action: 'settings (below)' },
+  { usage: '/search TEXT', action: 'find in the chat' },
+  { usage: '/set [KEY VALUE]', action: 'settings:' },
   { usage: '/help', action: 'this help' },
   { usage: '/quit', action: 'quit (also /exit)' },
   { usage: '//text', action: 'send "/text"' },
+  // The settings /set (and pvt config set) takes; stored in the profile.
+  { usage: 'bell on|off', action: '/set: the bell' },
+  { usage: 'notifications on|off', action: '/set: desktop' },
+  { usage: 'notify-text on|off', action: '/set: text in it' },
+  { usage: 'theme dark|light', action: '/set (no-colour)' },
+  { usage: 'time 24h|12h', action: '/set: the clock' },
 ];
 
 const USAGE: Readonly<Record<string, string>> = {

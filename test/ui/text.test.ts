@@ -169,3 +169,28 @@ describe('passphrase strength', () => {
     expect(estimateStrength('correct horse battery staple').strength).toBe('strong');
   });
 });
+
+describe('no row starts with closing punctuation', () => {
+  test('CJK full stop and comma, Latin parenthesis: the grapheme before them moves along', () => {
+    expect(wrapText('一二三四五六。七八', 12)).toEqual(['一二三四五', '六。七八']);
+    expect(wrapText('中文字符测试，这是一条很长的中文消息，用来测试。', 12)).toEqual([
+      '中文字符测',
+      '试，这是一条',
+      '很长的中文消',
+      '息，用来测',
+      '试。',
+    ]);
+    expect(wrapText('abcdefghij)', 10)).toEqual(['abcdefghi', 'j)']);
+  });
+
+  test('across widths, every row fits and none starts with 。、，）) or .', () => {
+    const text = '这是一条很长的中文消息（带括号）。然后、还有：更多！文字？结束。 And (Latin) text, too.';
+    // From 8 cells (a run of three closing marks after a wide character needs that much).
+    for (let w = 8; w <= 30; w++) {
+      for (const row of wrapText(text, w)) {
+        expect(stringWidth(row)).toBeLessThanOrEqual(w);
+        expect(row).not.toMatch(/^[。、，）)．.,！？：]/u);
+      }
+    }
+  });
+});

@@ -28,6 +28,9 @@ export function displayWidth(text: string): number {
   return stringWidth(text);
 }
 
+/** Punctuation that must not begin a row (CJK and Latin closing marks). */
+const CLOSING = /^[。、，．：；！？）」』】〕〉》”’)\]},.:;!?%]$/u;
+
 /** A wrapped row: `text.slice(start, end)` is shown; `next` is where the following row starts. */
 export interface Segment {
   readonly start: number;
@@ -82,6 +85,17 @@ export function wrapSegments(line: string, width: number): Segment[] {
     } else {
       endG = breakEnd;
       nextG = breakNext;
+    }
+    // No row starts with closing punctuation (kinsoku): carry the grapheme before it along, when the row
+    // keeps something.
+    while (
+      endG === nextG &&
+      nextG - 1 > startG &&
+      CLOSING.test(gs[nextG]?.text ?? '') &&
+      gs[nextG - 1]!.text !== ' '
+    ) {
+      endG--;
+      nextG--;
     }
     segments.push({ start: offsetOf(startG), end: offsetOf(endG), next: offsetOf(nextG) });
     startG = nextG;

@@ -188,7 +188,11 @@ export function Main(props: MainProps) {
         onTheme?.(s.theme);
         dispatch({ type: 'notice', message: `✓ ${settingsLine(s)}` });
       },
-      (error: unknown) => dispatch({ type: 'error', message: describeError(error) }),
+      (error: unknown) => {
+        dispatch({ type: 'error', message: describeError(error) });
+        // A rejected line stays for correction.
+        editorRef.current.restore(`/set ${key} ${value}`);
+      },
     );
   };
 
