@@ -39,6 +39,7 @@ import {
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
+import { MailboxRoute } from './mailbox-route.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 
@@ -72,6 +73,7 @@ export class Pvt implements PvtApi {
   readonly #events = new EventHub();
   readonly #core: MessagingCore;
   readonly #mailbox: MailboxHost;
+  readonly #route: MailboxRoute;
   #closed = false;
 
   constructor(init: PvtInit) {
@@ -88,6 +90,8 @@ export class Pvt implements PvtApi {
       logger: init.logger,
       emit: (event) => this.#emit(event),
       dataDir: init.info.dataDir,
+      ownMailboxList: () => this.#mailbox.ownLocatorList(),
+      contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
     this.#mailbox = new MailboxHost({
@@ -95,8 +99,31 @@ export class Pvt implements PvtApi {
       dataDir: init.info.dataDir,
       logger: init.logger,
       now: init.now,
+      onMineChanged: () => {
+        this.#core.shareLocatorSoon();
+        this.#route.fetchSoon();
+      },
       ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
     });
+    const poll = Number(process.env.PVT_MAILBOX_POLL_MS);
+    this.#route = new MailboxRoute({
+      identity: init.identity,
+      contact: (id) => this.#core.contactRow(id),
+      contacts: () => this.#core.contactRows(),
+      theirMailboxes: (id) => this.#mailbox.contactMailboxes(id),
+      ownMailboxes: () => this.#mailbox.ownLocators(),
+      transport: () => this.#mailbox.transport(),
+      inbound: (id, frame) => this.#core.inbound(id, frame),
+      rng: init.rng,
+      now: init.now,
+      random: () => {
+        const b = init.rng(4);
+        return new DataView(b.buffer, b.byteOffset, 4).getUint32(0) / 2 ** 32;
+      },
+      logger: init.logger,
+      ...(Number.isInteger(poll) && poll > 0 ? { pollMs: poll } : {}),
+    });
+    this.#core.addRoute(this.#route);
   }
 
   /** Starts the libp2p node and the messaging services (the launcher calls it when asked to). */
@@ -104,6 +131,7 @@ export class Pvt implements PvtApi {
     this.#assertOpen();
     await this.#core.startNetwork(options);
     await this.#mailbox.networkStarted(this.#core.requireNetwork(), options.mailbox === true);
+    this.#route.start();
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -130,9 +158,8 @@ export class Pvt implements PvtApi {
     return this.#store.listMessages(conversationId, query).map((m) => {
       const view = toView(m);
       // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
-      return view.state === 'pending' && this.#core.isSent(conversationId, view.id)
-        ? { ...view, state: 'sent' }
-        : view;
+      const handed = view.state === 'pending' ? this.#core.handedState(conversationId, view.id) : undefined;
+      return handed ? { ...view, state: handed } : view;
     });
   }
 
@@ -226,7 +253,10 @@ export class Pvt implements PvtApi {
 
   async mailboxes(): Promise<MailboxesView> {
     this.#assertOpen();
-    return this.#mailbox.view();
+    const contacts = this.#core
+      .contactRows()
+      .map((r) => ({ name: r.name, mailboxes: this.#mailbox.contactMailboxes(r.id).length }));
+    return { ...this.#mailbox.view(), contacts };
   }
 
   async addMailbox(address: string): Promise<MailboxesView> {
@@ -257,6 +287,8 @@ export class Pvt implements PvtApi {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      this.#route.stop();
+      await this.#route.settled();
       await this.#mailbox.stop();
       await this.#core.stop();
     } finally {
@@ -267,6 +299,8 @@ export class Pvt implements PvtApi {
   }
 
   #emit(event: PvtEvent): void {
+    // A network change (start, new addresses) is a moment to empty our mailboxes.
+    if (event.type === 'network') this.#route?.fetchSoon();
     this.#events.emit(event);
   }
 

@@ -193,7 +193,7 @@ export function createChatStore(sql: SqlAccess): ChatStore {
     failUndelivered(conversationId, failure) {
       const rows = stmt(
         `UPDATE messages SET state = 'failed', failure = ?
-         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent') RETURNING id`,
+         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent', 'stored') RETURNING id`,
       ).all(failure, conversationId) as { id: string }[];
       stmt('DELETE FROM outbox WHERE contact_id = ?').run(conversationId);
       return rows.map((r) => r.id);

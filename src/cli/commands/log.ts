@@ -26,7 +26,9 @@ const STATE_MARK: Record<string, string> = {
 function line(m: MessageView, peer: string | undefined): string {
   const who = m.direction === 'in' ? (peer ?? 'them') : 'me';
   const why = m.state === 'failed' && m.failure ? ` ${m.failure}` : '';
-  const mark = m.direction === 'out' && STATE_MARK[m.state] ? `  ${STATE_MARK[m.state]}${why}` : '';
+  // 'stored' is a note's final state, but for a message to a contact it means: waiting in its mailbox.
+  const symbol = m.state === 'stored' && peer !== undefined ? '✉ in their mailbox' : STATE_MARK[m.state];
+  const mark = m.direction === 'out' && symbol ? `  ${symbol}${why}` : '';
   return peer === undefined
     ? `${stamp(m.createdAt)}  ${m.body}\n`
     : `${stamp(m.createdAt)}  ${who}: ${m.body}${mark}\n`;

@@ -4,7 +4,7 @@
  * divider so printed history lines up with the live frame. Knows the layout numbers it is given.
  */
 import { Box, Text } from 'ink';
-import type { MessageView } from '../../app/api.ts';
+import { type MessageView, SELF_CONVERSATION } from '../../app/api.ts';
 import { BODY_INDENT, layoutMessage, type TimelineItem } from '../state/timeline.ts';
 import { stateStyle, useTheme } from '../theme.ts';
 
@@ -38,7 +38,9 @@ export function MessageRow(props: { readonly message: MessageView } & RowGeometr
   const { message } = props;
   const { time, rows } = layoutMessage(message, props.textWidth);
   const incoming = message.direction === 'in';
-  const glyph = incoming ? '' : theme.glyphs.state[message.state];
+  // A message to a contact in state 'stored' waits in the contact's mailbox (a note's 'stored' is final).
+  const inMailbox = message.state === 'stored' && message.conversationId !== SELF_CONVERSATION;
+  const glyph = incoming ? '' : inMailbox ? '✉' : theme.glyphs.state[message.state];
   const indent = ' '.repeat(BODY_INDENT);
   return (
     <Box flexDirection="column">

@@ -4,7 +4,7 @@
  * the live tail (outgoing messages still pending/sent, redrawn while their state changes). Also lays out
  * one message as rows of text measured in terminal cells. Pure; knows nothing about Ink.
  */
-import type { MessageView } from '../../app/api.ts';
+import { type MessageView, SELF_CONVERSATION } from '../../app/api.ts';
 import { sanitize, wrapText } from '../format/text.ts';
 import { dayKey, formatDay, formatTime } from '../format/time.ts';
 
@@ -21,7 +21,9 @@ export const BODY_INDENT = 7;
 const GLYPH_ROOM = 3;
 
 export function isFinished(m: MessageView): boolean {
-  return m.direction === 'in' || (m.state !== 'pending' && m.state !== 'sent');
+  // A message to a contact 'stored' in its mailbox is still on its way (a note's 'stored' is final).
+  const waiting = m.state === 'stored' && m.conversationId !== SELF_CONVERSATION;
+  return m.direction === 'in' || (m.state !== 'pending' && m.state !== 'sent' && !waiting);
 }
 
 /**
