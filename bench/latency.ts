@@ -1,14 +1,20 @@
 /**
  * bench/latency: time from `send()` to the delivered receipt between two pvt nodes on loopback
- * (ratchet, durable outbox and inbox, receipt), beside a raw libp2p stream echo of a 100-byte message
- * measured in the same run. Prints p50/p99 and the ratio of the medians (goal: p50 ≤ 2× the echo).
+ * (ratchet, durable outbox and inbox, receipt), against the floor measured in the same run: a raw
+ * libp2p stream echo of a 100-byte message + one durable commit on each side (a note appended to a
+ * real profile) + one ratchet encrypt and decrypt (a DH step each, as in a conversation). Prints p50/p99,
+ * the ratio of pvt's p50 to the floor (goal ≤ 1.3×) and to the echo, and one JSON line.
  * Run: npm run bench -- latency
  */
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
+import { createNodeBackend } from '../src/crypto/backend-node.ts';
+import { createLabelledDrbg } from '../src/crypto/drbg.ts';
+import { initSession, ratchetDecrypt, ratchetEncrypt } from '../src/protocol/ratchet/index.ts';
 import { cleanupDirs, createPeer, pair, waitFor } from '../test/messaging/helpers.ts';
+import { seedPair } from '../test/ratchet/seeds.ts';
 
 const N = Number(process.env.PVT_BENCH_MESSAGES ?? 200);
 
@@ -48,11 +54,34 @@ async function rawEcho(): Promise<number[]> {
   return times;
 }
 
-async function pvtDelivery(): Promise<number[]> {
+/** One encrypt + decrypt of a 100-byte message, directions alternating (each one a DH ratchet step). */
+function ratchetPair(): number[] {
+  const backend = createNodeBackend();
+  const rng = createLabelledDrbg('pvt bench: latency floor');
+  const seeds = seedPair(rng);
+  const s = {
+    alice: initSession(seeds.alice, rng, { backend }),
+    bob: initSession(seeds.bob, rng, { backend }),
+  };
+  const plaintext = new Uint8Array(100).fill(7);
+  const times: number[] = [];
+  for (let i = 0; i < N + 20; i++) {
+    const [from, to] = i % 2 === 0 ? (['alice', 'bob'] as const) : (['bob', 'alice'] as const);
+    const t0 = performance.now();
+    const e = ratchetEncrypt(s[from], plaintext, rng);
+    const d = ratchetDecrypt(s[to], e.message);
+    if (i >= 20) times.push(performance.now() - t0);
+    s[from] = e.state;
+    s[to] = d.state;
+  }
+  return times;
+}
+
+async function pvtDelivery(): Promise<{ pvt: number[]; commits: number[] }> {
   const alice = await createPeer('Alice');
   const bob = await createPeer('Bob');
   const { aName } = await pair(alice, bob);
-  const bobName = (await alice.api.contacts())[0]?.name as string;
+  const bobId = (await alice.api.contacts())[0]?.id as string;
   await waitFor('connected', async () => (await alice.api.contacts())[0]?.path !== 'offline' || undefined);
   void aName;
   const times: number[] = [];
@@ -67,7 +96,7 @@ async function pvtDelivery(): Promise<number[]> {
         }
       });
     });
-    const m = await alice.api.send(bobName, `benchmark message ${i} `.padEnd(100, '.'));
+    const m = await alice.api.send(bobId, `benchmark message ${i} `.padEnd(100, '.'));
     id = m.id;
     if (m.state !== 'delivered') await delivered;
     if (i >= 20) times.push(performance.now() - t0);
@@ -75,13 +104,35 @@ async function pvtDelivery(): Promise<number[]> {
   await alice.close();
   await bob.close();
   cleanupDirs();
-  return times;
+  return { pvt: times, commits };
 }
 
 const echo = await rawEcho();
-const pvt = await pvtDelivery();
-const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms`;
-console.log(`raw libp2p stream echo (100 B, ${N} round trips):   ${fmt(echo)}`);
-console.log(`pvt send → delivered receipt (${N} messages):       ${fmt(pvt)}`);
-console.log(`ratio p50 pvt / raw echo: ${(pct(pvt, 0.5) / pct(echo, 0.5)).toFixed(2)}× (goal ≤ 2×)`);
+const crypto = ratchetPair();
+const { pvt, commits } = await pvtDelivery();
+const p50 = (xs: number[]) => pct(xs, 0.5);
+const floor = p50(echo) + 2 * p50(commits) + p50(crypto);
+const fmt = (xs: number[]) => `p50 ${p50(xs).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms`;
+console.log(`raw libp2p stream echo (100 B, ${N} round trips):    ${fmt(echo)}`);
+console.log(`durable commit (a note on a pvt profile):           ${fmt(commits)}`);
+console.log(`ratchet encrypt + decrypt (DH step, node backend):  ${fmt(crypto)}`);
+console.log(`floor = echo + 2 × commit + encrypt/decrypt:        p50 ${floor.toFixed(2)} ms`);
+console.log(`pvt send → delivered receipt (${N} messages):        ${fmt(pvt)}`);
+console.log(`ratio p50 pvt / floor: ${(p50(pvt) / floor).toFixed(2)}× (goal ≤ 1.3×)`);
+console.log(`ratio p50 pvt / raw echo: ${(p50(pvt) / p50(echo)).toFixed(2)}×`);
+const r = (x: number) => Number(x.toFixed(3));
+console.log(
+  JSON.stringify({
+    bench: 'latency',
+    messages: N,
+    echo_p50_ms: r(p50(echo)),
+    commit_p50_ms: r(p50(commits)),
+    crypto_p50_ms: r(p50(crypto)),
+    floor_ms: r(floor),
+    pvt_p50_ms: r(p50(pvt)),
+    pvt_p99_ms: r(pct(pvt, 0.99)),
+    ratio_floor: r(p50(pvt) / floor),
+    ratio_echo: r(p50(pvt) / p50(echo)),
+  }),
+);
 process.exit(0);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createDrbg } from '../src/crypto/drbg.ts';
+import { nullLogger } from '../src/log/logger.ts';
 import { MAILBOX_COMMIT_BATCH } from '../src/net/mailbox/constants.ts';
 import { createMailboxServer } from '../src/net/mailbox/server.ts';
 import {
@@ -21,7 +22,6 @@ import {
 import { envelopeHash, mailboxIdOf, powBucketAt, solvePow } from '../src/protocol/mailbox/pow.ts';
 import { directionKeys, slotFor } from '../src/protocol/mailbox/tokens.ts';
 import { decodeResponse, encodeRequest } from '../src/protocol/mailbox/wire.ts';
-import { nullLogger } from '../src/store/logger.ts';
 import { openMailboxStore } from '../src/store/mailbox-store.ts';
 
 const N = Number(process.env.PVT_BENCH_ENVELOPES ?? 4000);

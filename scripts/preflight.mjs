@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Preflight for `npm test`: formatting and lint (Biome, warnings fail), strict typecheck of src + tests,
-// and a fresh build of the bundle dist/pvt.mjs so process tests run the code in this tree.
+// Preflight for `npm test`: formatting and lint (Biome, warnings fail), the layer rules of DESIGN §2
+// (scripts/import-rules.mjs), strict typecheck of src + tests, and a fresh build of the bundle
+// dist/pvt.mjs so process tests run the code in this tree.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -8,6 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const steps = [
   ['lint + format', bin('biome'), ['check', '--error-on-warnings', '.']],
+  ['import rules', process.execPath, [join(root, 'scripts', 'import-rules.mjs')]],
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['build', process.execPath, [join(root, 'scripts', 'build.mjs')]],
 ];

@@ -235,3 +235,12 @@ process.stdout.write(
   `  reference: libsignal PQXDH setup ≈ ${LIBSIGNAL_PQXDH_PER_SECOND}/s (≈ ${(1e3 / LIBSIGNAL_PQXDH_PER_SECOND).toFixed(1)} ms, native Rust, Kyber-1024 prekey, one-way); ` +
     `pvt join = ${(1e6 / joinUs).toFixed(0)}/s (${(joinUs / 1000).toFixed(2)} ms, mutual, SAS, 4 messages)\n`,
 );
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'handshake',
+    joins_per_s: Math.round(1e6 / joinUs),
+    join_ms: Number((joinUs / 1000).toFixed(3)),
+    vs_libsignal_pqxdh: Number((1e6 / joinUs / LIBSIGNAL_PQXDH_PER_SECOND).toFixed(2)),
+    join_vs_primitives: Number(median(ratios).toFixed(3)),
+  })}\n`,
+);

@@ -117,7 +117,13 @@ console.log(`${ROUNDS} rounds of interleaved ${WINDOW_MS} ms windows (scenarios,
 console.log(
   '  columns: msgs/s median (best) | µs/msg best | sum of primitives, best | ratio best/best (goal ≤ 1.3×) | median/median',
 );
-const rows: { backend: string; scenario: string; perSecond: number }[] = [];
+const rows: {
+  backend: string;
+  scenario: string;
+  kind: Scenario;
+  perSecond: number;
+  modelRatio: number | null;
+}[] = [];
 for (const backend of [nobleBackend, createNodeBackend()]) {
   const { median, best } = measure(backend);
   const model = (costs: typeof best.costs) => ({
@@ -139,7 +145,13 @@ for (const backend of [nobleBackend, createNodeBackend()]) {
     console.log(
       `  ${label.padEnd(52)} ${fmt(1e6 / med).padStart(7)}/s (${fmt(1e6 / top).padStart(6)}) ${top.toFixed(0).padStart(6)} µs  ${ratio}`,
     );
-    rows.push({ backend: backend.name, scenario: label, perSecond: 1e6 / med });
+    rows.push({
+      backend: backend.name,
+      scenario: label,
+      kind,
+      perSecond: 1e6 / med,
+      modelRatio: modelled ? med / medianModel[kind as 'oneDirection'] : null,
+    });
   };
   line('one direction, 100 B', 'oneDirection', true);
   line('alternating, 100 B (DH step each; KEM every 2nd)', 'alternating', true);
@@ -159,3 +171,21 @@ for (const row of rows) {
     `  ${row.backend.padEnd(6)} ${row.scenario.padEnd(52)} ${(row.perSecond / ref[1]).toFixed(2)}–${(row.perSecond / ref[0]).toFixed(2)}× libsignal`,
   );
 }
+
+// One JSON line of the figures (compare across commits): node backend rates, their ratio to libsignal's
+// figures from shared/notes (the midpoint of the range) and to the model of their own primitives.
+const nodeRow = (kind: string) => rows.find((r) => r.backend === 'node' && r.kind === kind);
+const mid = (range: readonly number[]) => ((range[0] as number) + (range[1] as number)) / 2;
+const one = nodeRow('oneDirection');
+const alt = nodeRow('alternating');
+console.log(
+  JSON.stringify({
+    bench: 'ratchet',
+    node_one_direction_per_s: Math.round(one?.perSecond ?? 0),
+    node_alternating_per_s: Math.round(alt?.perSecond ?? 0),
+    one_direction_vs_libsignal: Number(((one?.perSecond ?? 0) / mid(LIBSIGNAL.oneDirection)).toFixed(2)),
+    alternating_vs_libsignal: Number(((alt?.perSecond ?? 0) / mid(LIBSIGNAL.alternating)).toFixed(2)),
+    one_direction_vs_model: Number((one?.modelRatio ?? 0).toFixed(2)),
+    alternating_vs_model: Number((alt?.modelRatio ?? 0).toFixed(2)),
+  }),
+);

@@ -165,21 +165,23 @@ export interface PvtApi {
   /** Joins with an invite code: dials the inviter, runs the handshake, stores the contact. */
   join(code: string, options?: JoinOptions): Promise<JoinResult>;
   contacts(): Promise<ContactView[]>;
-  /** One contact by local name; rejects with ContactNotFound. */
-  contact(name: string): Promise<ContactView>;
-  renameContact(oldName: string, newName: string): Promise<ContactView>;
+  // Contacts are keyed by their stable id (ContactView.id); names are labels that can change at any
+  // time. Callers that start from a typed name resolve it once (resolveContact in contact-lookup.ts).
+  /** One contact by id; rejects with ContactNotFound. */
+  contact(contactId: string): Promise<ContactView>;
+  renameContact(contactId: string, newName: string): Promise<ContactView>;
   /** Forgets the contact, its session, its outbox and its conversation. */
-  removeContact(name: string): Promise<void>;
+  removeContact(contactId: string): Promise<void>;
   /** 'confirm' after comparing equal SAS codes (→ verified); 'reject' on a mismatch (→ rejected, chat refused). */
-  verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView>;
+  verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView>;
   /** The 60-digit safety number of both identities, as 12 groups of 5 digits separated by spaces. */
-  safetyNumber(name: string): Promise<string>;
+  safetyNumber(contactId: string): Promise<string>;
 
   // ── chat ──
-  /** Queues a text message to a contact: durable (state pending) when the promise resolves. */
-  send(contactName: string, text: string): Promise<MessageView>;
+  /** Queues a text message to a contact (by id): durable (state pending) when the promise resolves. */
+  send(contactId: string, text: string): Promise<MessageView>;
   /** The messages of a contact's conversation (same paging as `messages`). */
-  contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]>;
+  contactMessages(contactId: string, options?: ListMessagesOptions): Promise<MessageView[]>;
   /** Marks everything in a conversation read (unread → 0). */
   markRead(conversationId: ConversationId): Promise<void>;
   network(): Promise<NetworkStatus>;

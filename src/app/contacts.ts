@@ -15,7 +15,12 @@ import type {
 import type { SqlAccess } from '../store/sql-access.ts';
 import type { ContactView, PathBadge } from './api.ts';
 import { MAX_CONTACT_NAME_CHARS } from './constants.ts';
-import { ContactNameTakenError, ContactNotFoundError, InvalidContactNameError } from './messaging-errors.ts';
+import {
+  ContactNameTakenError,
+  ContactNotFoundError,
+  InvalidContactNameError,
+  UnknownContactIdError,
+} from './messaging-errors.ts';
 
 // Control characters and bidirectional overrides can disguise a name on screen.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
@@ -65,6 +70,14 @@ export class Contacts {
     return id === undefined ? undefined : this.#byId.get(id);
   }
 
+  /** The contact with this id, or UnknownContactIdError. */
+  require(id: string): ContactRow {
+    if (typeof id !== 'string') throw new TypeError(`"id" expected string, got ${typeof id}`);
+    const row = this.#byId.get(id);
+    if (!row) throw new UnknownContactIdError(id);
+    return row;
+  }
+
   isContactPeer(peerId: string): boolean {
     return this.#byPeer.has(peerId);
   }
@@ -103,8 +116,8 @@ export class Contacts {
     this.#cache(row);
   }
 
-  rename(oldName: string, newName: string): ContactRow {
-    const row = this.byName(oldName);
+  rename(id: string, newName: string): ContactRow {
+    const row = this.require(id);
     const name = checkContactName(newName);
     if (this.nameTaken(name, row.id)) throw new ContactNameTakenError(name);
     this.#sql.transaction('renaming a contact', () => {
@@ -114,8 +127,8 @@ export class Contacts {
     return this.#cache({ ...row, name });
   }
 
-  setVerification(name: string, verification: ContactVerification): ContactRow {
-    const row = this.byName(name);
+  setVerification(id: string, verification: ContactVerification): ContactRow {
+    const row = this.require(id);
     this.#sql.transaction('verifying a contact', () => {
       this.#store.setVerification(row.id, verification);
       if (verification !== 'unverified') this.#store.setSas(row.id, null);
@@ -139,8 +152,8 @@ export class Contacts {
     return this.#cache({ ...row, lastSeenAt: atMs });
   }
 
-  remove(name: string): ContactRow {
-    const row = this.byName(name);
+  remove(id: string): ContactRow {
+    const row = this.require(id);
     this.#sql.transaction('removing a contact', () => {
       this.#store.delete(row.id);
       this.#chat.deleteConversation(row.id);

@@ -220,7 +220,7 @@ export class Invites {
     }
     await channel.close();
 
-    const session = initSession(result.session, ctx.rng);
+    const session = initSession(result.session, ctx.rng, { backend: ctx.backend });
     const nowMs = ctx.now();
     const name = alias ?? ctx.contacts.uniqueName(result.peer.displayName);
     const row: ContactRow = {
@@ -327,7 +327,7 @@ export class Invites {
     }
     const confirm = createInviterConfirm(revealed, ctx.rng);
     const result = confirm.result;
-    const session = initSession(result.session, ctx.rng);
+    const session = initSession(result.session, ctx.rng, { backend: ctx.backend });
     const nowMs = ctx.now();
     const name =
       alias !== null && !ctx.contacts.nameTaken(alias)

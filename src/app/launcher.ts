@@ -5,6 +5,8 @@
  * failed start closes the profile again). Must not know about Ink or argv.
  */
 
+import { defaultCryptoBackend } from '../crypto/backend-node.ts';
+import type { Logger, LogLevel } from '../log/logger.ts';
 import {
   decodeIdentity,
   displayNameProblem,
@@ -12,8 +14,8 @@ import {
   generateIdentity,
   identityFingerprint,
 } from '../protocol/identity.ts';
+import { createFileLogger } from '../store/file-logger.ts';
 import { keychainAvailable } from '../store/keychain.ts';
-import { createFileLogger, type Logger, type LogLevel } from '../store/logger.ts';
 import { profileDir } from '../store/paths.ts';
 import {
   type Argon2Params,
@@ -74,7 +76,9 @@ export function createLauncher(init: LauncherInit): ProfileLauncher {
       keyProtection: store.keyProtection,
       createdAt: identity.createdAt,
     };
-    const pvt = new Pvt({ store, info, identity, rng: systemRng, logger: log(), now });
+    // The asymmetric-crypto backend is chosen here, once per process, and passed down explicitly.
+    const backend = defaultCryptoBackend();
+    const pvt = new Pvt({ store, info, identity, rng: systemRng, backend, logger: log(), now });
     const wanted = network ?? init.network ?? false;
     if (wanted !== false) {
       try {

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import type { Logger } from '../log/logger.ts';
 import {
   MAILBOX_DB_FILE,
   MAILBOX_DEFAULT_MAX_ENVELOPES,
@@ -25,7 +26,6 @@ import {
   type MailboxLocator,
 } from '../protocol/mailbox/locator.ts';
 import { type ChatStore, createChatStore } from '../store/chat-store.ts';
-import type { Logger } from '../store/logger.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import { AppError } from './errors.ts';
 

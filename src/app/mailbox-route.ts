@@ -12,6 +12,7 @@
 import { concatBytes, type Rng, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
 import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
+import type { Logger } from '../log/logger.ts';
 import { MailboxSession } from '../net/mailbox/client.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Identity } from '../protocol/identity.ts';
@@ -27,7 +28,6 @@ import {
   slotFor,
 } from '../protocol/mailbox/tokens.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
-import type { Logger } from '../store/logger.ts';
 import { AppError } from './errors.ts';
 import type { DeliveryRoute, RouteTarget } from './route.ts';
 

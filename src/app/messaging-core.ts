@@ -5,7 +5,9 @@
  * validates nothing more and delegates here. Events go out through the injected `emit`.
  */
 import { join } from 'node:path';
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import { NAT_OFF } from '../net/nat/status.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
@@ -17,7 +19,6 @@ import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import { createContactsStore } from '../store/contacts-store.ts';
 import { createInvitesStore } from '../store/invites-store.ts';
-import type { Logger } from '../store/logger.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import type {
   ContactView,
@@ -53,6 +54,7 @@ export interface MessagingCoreInit {
   readonly sql: SqlAccess;
   readonly identity: Identity;
   readonly rng: Rng;
+  readonly backend: CryptoBackend;
   readonly now: () => number;
   readonly logger: Logger;
   readonly emit: (event: PvtEvent) => void;
@@ -88,6 +90,7 @@ export class MessagingCore {
       chat: this.#chat,
       invites: createInvitesStore(init.sql),
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger.child('messaging'),
       network: () => this.#network,
@@ -97,7 +100,7 @@ export class MessagingCore {
     const rng = init.rng;
     this.#messaging = new Messaging(this.#ctx, {
       sessions: contactsStore,
-      openSession: (bytes) => deserializeState(bytes),
+      openSession: (bytes) => deserializeState(bytes, { backend: init.backend }),
       unread: (id) => this.#reads.unread(id),
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
       ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
@@ -256,28 +259,28 @@ export class MessagingCore {
     return this.#contacts.list().map((row) => this.#view(row));
   }
 
-  contact(name: string): ContactView {
-    return this.#view(this.#contacts.byName(name));
+  contact(id: string): ContactView {
+    return this.#view(this.#contacts.require(id));
   }
 
-  renameContact(oldName: string, newName: string): ContactView {
-    const view = this.#view(this.#contacts.rename(oldName, newName));
+  renameContact(id: string, newName: string): ContactView {
+    const view = this.#view(this.#contacts.rename(id, newName));
     this.#ctx.emit({ type: 'contact-updated', contact: view });
     return view;
   }
 
-  async removeContact(name: string): Promise<void> {
-    const row = this.#contacts.remove(name);
+  async removeContact(id: string): Promise<void> {
+    const row = this.#contacts.remove(id);
     this.#reads.forget(row.id);
     await this.#messaging.contactRemoved(row);
     this.#ctx.emit({ type: 'contact-removed', id: row.id, name: row.name });
   }
 
-  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+  async verifyContact(id: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
     if (decision !== 'confirm' && decision !== 'reject') {
       throw new TypeError(`"decision" expected 'confirm' | 'reject', got ${String(decision)}`);
     }
-    const row = this.#contacts.setVerification(name, decision === 'confirm' ? 'verified' : 'rejected');
+    const row = this.#contacts.setVerification(id, decision === 'confirm' ? 'verified' : 'rejected');
     const net = this.#network;
     if (decision === 'reject') {
       // Nothing more will be sent to it: what was still waiting fails, with the reason.
@@ -302,20 +305,20 @@ export class MessagingCore {
     return view;
   }
 
-  safetyNumber(name: string): string {
-    const row = this.#contacts.byName(name);
+  safetyNumber(id: string): string {
+    const row = this.#contacts.require(id);
     return formatSafetyNumber(safetyNumber(this.#ctx.identity, row.peer));
   }
 
   // ── chat ──
 
-  send(name: string, text: string): MessageView {
-    return this.#messaging.send(this.#contacts.byName(name), text);
+  send(contactId: string, text: string): MessageView {
+    return this.#messaging.send(this.#contacts.require(contactId), text);
   }
 
   /** The contact's conversation id, for paging through the façade's `messages`. */
-  conversationOf(name: string): string {
-    return this.#contacts.byName(name).id;
+  conversationOf(contactId: string): string {
+    return this.#contacts.require(contactId).id;
   }
 
   /** Unread count and title of a conversation that belongs to a contact, else undefined. */

@@ -6,8 +6,29 @@
 import { AppError } from './errors.ts';
 
 export class ContactNotFoundError extends AppError {
-  constructor(name: string) {
-    super('ContactNotFound', `no contact named "${name}"`);
+  /** `candidates`: names the user may have meant (listed in the message). */
+  constructor(name: string, candidates: readonly string[] = []) {
+    super(
+      'ContactNotFound',
+      `no contact named "${name}"${candidates.length > 0 ? ` (contacts: ${candidates.map((c) => `"${c}"`).join(', ')})` : ''}`,
+    );
+  }
+}
+
+/** A contact id that is not (or no longer) a contact: removed since it was looked up. */
+export class UnknownContactIdError extends AppError {
+  constructor(id: string) {
+    super('ContactNotFound', `no contact with id ${id.slice(0, 64)} (removed?)`);
+  }
+}
+
+/** A name that several contacts answer to (their display names): the user must pick one. */
+export class AmbiguousContactError extends AppError {
+  constructor(name: string, candidates: readonly string[]) {
+    super(
+      'AmbiguousContact',
+      `"${name}" could be ${candidates.map((c) => `"${c}"`).join(' or ')}: use one of these names`,
+    );
   }
 }
 

@@ -6,9 +6,10 @@
  * logger and the core.
  */
 
+import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
-import type { Logger } from '../store/logger.ts';
 import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
 import type {
   ContactView,
@@ -48,6 +49,8 @@ export interface PvtInit {
   readonly info: ProfileInfo;
   readonly identity: Identity;
   readonly rng: Rng;
+  /** The asymmetric-crypto backend of the ratchet (chosen by the launcher). */
+  readonly backend: CryptoBackend;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -86,6 +89,7 @@ export class Pvt implements PvtApi {
       sql: init.store.sql,
       identity: init.identity,
       rng: init.rng,
+      backend: init.backend,
       now: init.now,
       logger: init.logger,
       emit: (event) => this.#emit(event),
@@ -199,39 +203,39 @@ export class Pvt implements PvtApi {
     return this.#core.contacts();
   }
 
-  async contact(name: string): Promise<ContactView> {
+  async contact(contactId: string): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.contact(name);
+    return this.#core.contact(contactId);
   }
 
-  async renameContact(oldName: string, newName: string): Promise<ContactView> {
+  async renameContact(contactId: string, newName: string): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.renameContact(oldName, newName);
+    return this.#core.renameContact(contactId, newName);
   }
 
-  async removeContact(name: string): Promise<void> {
+  async removeContact(contactId: string): Promise<void> {
     this.#assertOpen();
-    await this.#core.removeContact(name);
+    await this.#core.removeContact(contactId);
   }
 
-  async verifyContact(name: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
+  async verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
     this.#assertOpen();
-    return this.#core.verifyContact(name, decision);
+    return this.#core.verifyContact(contactId, decision);
   }
 
-  async safetyNumber(name: string): Promise<string> {
+  async safetyNumber(contactId: string): Promise<string> {
     this.#assertOpen();
-    return this.#core.safetyNumber(name);
+    return this.#core.safetyNumber(contactId);
   }
 
-  async send(contactName: string, text: string): Promise<MessageView> {
+  async send(contactId: string, text: string): Promise<MessageView> {
     this.#assertOpen();
-    return this.#core.send(contactName, text);
+    return this.#core.send(contactId, text);
   }
 
-  async contactMessages(name: string, options: ListMessagesOptions = {}): Promise<MessageView[]> {
+  async contactMessages(contactId: string, options: ListMessagesOptions = {}): Promise<MessageView[]> {
     this.#assertOpen();
-    return this.messages(this.#core.conversationOf(name), options);
+    return this.messages(this.#core.conversationOf(contactId), options);
   }
 
   async markRead(conversationId: ConversationId): Promise<void> {

@@ -9,8 +9,11 @@ export const SOCKET_FILE = 'pvt.sock';
 export const COOKIE_FILE = 'daemon.cookie';
 export const COOKIE_BYTES = 32;
 
-/** Version of the socket protocol, sent in the auth frame and its answer. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of the socket protocol, sent in the auth frame and its answer. 2: contact members of PvtApi
+ * take the contact id, not its name (a v1 client would send names).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Longest frame the daemon accepts from a client, in bytes (newline excluded). Requests are small: the

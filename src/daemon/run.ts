@@ -8,7 +8,7 @@
  */
 import type { PvtApi } from '../app/api.ts';
 import type { Rng } from '../crypto/bytes.ts';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { createDaemonServer, type DaemonServer } from './server.ts';
 
 export const DAEMON_STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

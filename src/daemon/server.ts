@@ -11,7 +11,7 @@ import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { PvtApi } from '../app/api.ts';
 import type { Rng } from '../crypto/bytes.ts';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import {
   AUTH_TIMEOUT_MS,
   MAX_CLIENT_BACKLOG_BYTES,

@@ -11,7 +11,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AbortOptions, Connection, Libp2p, PeerId, Startable, Stream } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import {
   CHAT_FRAME_RATCHET,
   CHAT_PROTOCOL,

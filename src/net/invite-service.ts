@@ -7,7 +7,7 @@
  */
 import type { AbortOptions, Connection, Libp2p, PeerId, Startable, Stream } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import {
   INVITE_HANDSHAKE_TIMEOUT_MS,
   INVITE_PROTOCOL,

@@ -7,7 +7,7 @@
  */
 import type { AbortOptions, Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { isRelayed, pathOf, shareableAddrs } from './addresses.ts';
 import { type ChatService, createChatService } from './chat-service.ts';
 import { MAX_OBSERVING_PEERS, RELAY_CHECK_MS } from './constants.ts';

@@ -7,7 +7,7 @@
 import type { Libp2p, PeerId, PeerInfo, PeerUpdate, Startable } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import type { Logger } from '../store/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { pathOf } from './addresses.ts';
 import { DIAL_TIMEOUT_MS, RETRY_INITIAL_MS, RETRY_JITTER, RETRY_MAX_MS } from './constants.ts';
 

@@ -8,7 +8,7 @@
  */
 import { closeSync, existsSync, renameSync, statSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { openPrivateFileExclusive } from './permissions.ts';
 
 /** application_id of mailbox.db ("pvtm"), so pvt never mistakes another file for it. */

@@ -8,6 +8,8 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Rng, wipe } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
+import { nullLogger } from '../log/logger.ts';
 import { type Argon2Params, tuneArgon2id } from './argon2.ts';
 import { fsyncDir } from './atomic-file.ts';
 import {
@@ -26,8 +28,6 @@ import {
 } from './errors.ts';
 import { type KeychainBackend, osKeychain } from './keychain.ts';
 import { acquireLock, type ProfileLock, readLockPid } from './lock.ts';
-import type { Logger } from './logger.ts';
-import { nullLogger } from './logger.ts';
 import { generateMasterKey, protectMasterKey, readKeyFile, unlockMasterKey } from './master-key.ts';
 import { type ProfilePaths, profilePaths } from './paths.ts';
 import { checkPrivate, ensurePrivateDir } from './permissions.ts';

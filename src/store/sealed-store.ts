@@ -6,11 +6,11 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type Rng, toHex } from '../crypto/bytes.ts';
+import type { Logger } from '../log/logger.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MESSAGE_ID_BYTES, MESSAGE_ID_PATTERN } from './constants.ts';
 import { closeDatabase, type DatabaseContext, runTransaction, storeFailure } from './database.ts';
 import { ConversationNotFoundError, ProfileNotFoundError, StoreClosedError } from './errors.ts';
 import type { ProfileLock } from './lock.ts';
-import type { Logger } from './logger.ts';
 import type { Sealer } from './sealing.ts';
 import type { SqlAccess } from './sql-access.ts';
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src/daemon/constants.ts';
 import { PVT_BIN, runPvt, type TempHome, tempHome } from '../helpers/cli.ts';
 
 export interface Profile {
@@ -113,9 +114,9 @@ export class RawClient {
   /** Connects and authenticates with the cookie in the profile. */
   static async authed(profile: Profile): Promise<RawClient> {
     const c = await RawClient.connect(profile.socket);
-    c.send({ auth: readFileSync(profile.cookie, 'utf8').trim(), v: 1 });
+    c.send({ auth: readFileSync(profile.cookie, 'utf8').trim(), v: PROTOCOL_VERSION });
     const answer = await c.next();
-    expect(answer).toMatchObject({ auth: 'ok', v: 1 });
+    expect(answer).toMatchObject({ auth: 'ok', v: PROTOCOL_VERSION });
     return c;
   }
 

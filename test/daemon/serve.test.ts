@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PvtApi, PvtEvent } from '../../src/app/api.ts';
 import { connectDaemon } from '../../src/daemon/client.ts';
+import { PROTOCOL_VERSION } from '../../src/daemon/constants.ts';
 import { runPvt } from '../helpers/cli.ts';
 import {
   createProfile,
@@ -120,7 +121,7 @@ describe('pvt daemon serving a profile', () => {
 
   test('a client with a wrong cookie, or none, is refused and the daemon keeps serving', async () => {
     const wrong = await raw(false);
-    wrong.send({ auth: randomBytes(32).toString('hex'), v: 1 });
+    wrong.send({ auth: randomBytes(32).toString('hex'), v: PROTOCOL_VERSION });
     expect(await wrong.next()).toEqual({
       error: { code: 'DaemonAuthFailed', message: 'the daemon refused this client: wrong cookie' },
     });

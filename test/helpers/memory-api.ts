@@ -221,39 +221,39 @@ export class MemoryPvt implements PvtApi {
     return [];
   }
 
-  async contact(name: string): Promise<ContactView> {
-    throw new CodedError('ContactNotFound', `no contact named "${name}"`);
+  async contact(contactId: string): Promise<ContactView> {
+    throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
   }
 
-  async renameContact(oldName: string): Promise<ContactView> {
-    return this.contact(oldName);
+  async renameContact(contactId: string): Promise<ContactView> {
+    return this.contact(contactId);
   }
 
-  async removeContact(name: string): Promise<void> {
-    await this.contact(name);
+  async removeContact(contactId: string): Promise<void> {
+    await this.contact(contactId);
   }
 
-  async verifyContact(name: string): Promise<ContactView> {
-    return this.contact(name);
+  async verifyContact(contactId: string): Promise<ContactView> {
+    return this.contact(contactId);
   }
 
-  async safetyNumber(name: string): Promise<string> {
-    await this.contact(name);
+  async safetyNumber(contactId: string): Promise<string> {
+    await this.contact(contactId);
     return '';
   }
 
-  async send(contactName: string, text: string): Promise<MessageView> {
+  async send(contactId: string, text: string): Promise<MessageView> {
     this.#assertOpen();
-    const conversation = this.#conversations.find((c) => c.title === contactName);
-    if (!conversation) throw new CodedError('ContactNotFound', `no contact named "${contactName}"`);
+    const conversation = this.#conversations.find((c) => c.id === contactId);
+    if (!conversation) throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
     const message = this.#append(conversation.id, 'out', text, 'pending', this.#now());
     this.emit({ type: 'message', message });
     return message;
   }
 
-  async contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]> {
-    const conversation = this.#conversations.find((c) => c.title === name);
-    if (!conversation) throw new CodedError('ContactNotFound', `no contact named "${name}"`);
+  async contactMessages(contactId: string, options?: ListMessagesOptions): Promise<MessageView[]> {
+    const conversation = this.#conversations.find((c) => c.id === contactId);
+    if (!conversation) throw new CodedError('ContactNotFound', `no contact with id ${contactId}`);
     return this.messages(conversation.id, options);
   }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Libp2p } from '@libp2p/interface';
+import { nullLogger } from '../../src/log/logger.ts';
 import { MailboxSession } from '../../src/net/mailbox/client.ts';
 import { MAILBOX_DB_FILE } from '../../src/net/mailbox/constants.ts';
 import { createMailboxServer, type MailboxServer } from '../../src/net/mailbox/server.ts';
@@ -15,7 +16,6 @@ import { startNode } from '../../src/net/node.ts';
 import { MAILBOX_TTL_SECONDS } from '../../src/protocol/mailbox/constants.ts';
 import type { MailboxLocator } from '../../src/protocol/mailbox/locator.ts';
 import { mailboxIdOf } from '../../src/protocol/mailbox/pow.ts';
-import { nullLogger } from '../../src/store/logger.ts';
 import { openMailboxStore } from '../../src/store/mailbox-store.ts';
 
 export interface TestNode {

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { filesContaining } from '../helpers/files.ts';
-import { cleanupDirs, createPeer, type Peer, waitFor } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, type Peer, waitFor } from './helpers.ts';
 
 const peers: Peer[] = [];
 afterAll(async () => {
@@ -27,18 +27,18 @@ describe('messaging canary', () => {
     await bob.api.join(invite.code);
     await waitFor('paired', async () => (await alice.api.contacts()).length === 1);
     const texts = [`hello-canary-${tag()}`, `reply-canary-${tag()}`, `pending-canary-${tag()}`];
-    const m1 = await alice.api.send(alias, texts[0] as string);
-    const m2 = await bob.api.send(aliceName, texts[1] as string);
+    const m1 = await alice.api.send(await idOf(alice.api, alias), texts[0] as string);
+    const m2 = await bob.api.send(await idOf(bob.api, aliceName), texts[1] as string);
     await waitFor('delivered', async () => {
-      const a = await alice.api.contactMessages(alias);
-      const b = await bob.api.contactMessages(aliceName);
+      const a = await alice.api.contactMessages(await idOf(alice.api, alias));
+      const b = await bob.api.contactMessages(await idOf(bob.api, aliceName));
       return (
         a.find((m) => m.id === m1.id)?.state === 'delivered' &&
         b.find((m) => m.id === m2.id)?.state === 'delivered'
       );
     });
     await bob.close();
-    await alice.api.send(alias, texts[2] as string); // stays in the outbox
+    await alice.api.send(await idOf(alice.api, alias), texts[2] as string); // stays in the outbox
     const canaries = [...texts, aliceName, bobName, alias, invite.code, invite.code.slice(10, 40)];
     for (const p of [alice, bob])
       for (const c of canaries) expect(filesContaining(p.dataDir, c), c).toEqual([]);

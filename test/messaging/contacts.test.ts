@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BODY_BYTES } from '../../src/app/constants.ts';
-import { cleanupDirs, createPeer, type Peer, pair, waitFor } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, type Peer, pair, waitFor } from './helpers.ts';
 
 let alice: Peer;
 let bob: Peer;
@@ -22,9 +22,9 @@ afterAll(async () => {
 });
 
 async function delivered(from: Peer, to: string, text: string): Promise<void> {
-  const m = await from.api.send(to, text);
+  const m = await from.api.send(await idOf(from.api, to), text);
   await waitFor(`"${text}" delivered`, async () => {
-    const log = await from.api.contactMessages(to);
+    const log = await from.api.contactMessages(await idOf(from.api, to));
     return log.find((x) => x.id === m.id)?.state === 'delivered';
   });
 }
@@ -34,24 +34,33 @@ describe('contacts', () => {
     const [c] = await alice.api.contacts();
     expect(c).toMatchObject({ name: 'Bob', displayName: 'Bob', verification: 'unverified' });
     expect(c?.fingerprint).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
-    const renamed = await alice.api.renameContact('bob', 'Bobby');
+    const renamed = await alice.api.renameContact(await idOf(alice.api, 'bob'), 'Bobby');
     expect(renamed.name).toBe('Bobby');
     expect((await alice.api.conversations()).map((x) => x.title)).toContain('Bobby');
-    await expect(alice.api.renameContact('Nobody', 'X')).rejects.toMatchObject({ code: 'ContactNotFound' });
-    await expect(alice.api.renameContact('Bobby', '  ')).rejects.toMatchObject({
+    // A name is resolved once to an id (unknown names list the contacts); an id that is no contact fails.
+    await expect(idOf(alice.api, 'Nobody')).rejects.toMatchObject({
+      code: 'ContactNotFound',
+      message: expect.stringContaining('"Bobby"'),
+    });
+    await expect(alice.api.renameContact('ab'.repeat(16), 'X')).rejects.toMatchObject({
+      code: 'ContactNotFound',
+    });
+    await expect(alice.api.renameContact(await idOf(alice.api, 'Bobby'), '  ')).rejects.toMatchObject({
       code: 'InvalidContactName',
     });
-    await expect(alice.api.renameContact('Bobby', 'a\u202eb')).rejects.toMatchObject({
+    await expect(alice.api.renameContact(await idOf(alice.api, 'Bobby'), 'a\u202eb')).rejects.toMatchObject({
       code: 'InvalidContactName',
     });
-    await expect(alice.api.send('Bob', 'x')).rejects.toMatchObject({ code: 'ContactNotFound' });
-    await alice.api.renameContact('Bobby', 'Bob');
+    await expect(idOf(alice.api, 'Bob')).rejects.toMatchObject({ code: 'ContactNotFound' });
+    await alice.api.renameContact(await idOf(alice.api, 'Bobby'), 'Bob');
   });
 
   it('refuses messages that are empty or too long, with the limit in the message', async () => {
-    await expect(alice.api.send('Bob', '   ')).rejects.toMatchObject({ code: 'EmptyMessage' });
+    await expect(alice.api.send(await idOf(alice.api, 'Bob'), '   ')).rejects.toMatchObject({
+      code: 'EmptyMessage',
+    });
     const long = 'x'.repeat(MAX_MESSAGE_BODY_BYTES + 1);
-    await expect(alice.api.send('Bob', long)).rejects.toMatchObject({
+    await expect(alice.api.send(await idOf(alice.api, 'Bob'), long)).rejects.toMatchObject({
       code: 'MessageTooLong',
       message: expect.stringContaining(`limit is ${MAX_MESSAGE_BODY_BYTES} bytes`),
     });
@@ -89,30 +98,35 @@ describe('contacts', () => {
   });
 
   it('rejecting a contact refuses chat with a clear message; removal forgets everything', async () => {
-    const rejected = await bob.api.verifyContact('Alice', 'reject');
+    const rejected = await bob.api.verifyContact(await idOf(bob.api, 'Alice'), 'reject');
     expect(rejected.verification).toBe('rejected');
-    await expect(bob.api.send('Alice', 'hi')).rejects.toMatchObject({
+    await expect(bob.api.send(await idOf(bob.api, 'Alice'), 'hi')).rejects.toMatchObject({
       code: 'ContactRejected',
       message: expect.stringContaining('did not match'),
     });
     // Alice's messages are not accepted any more (her streams are refused): they stay unacknowledged.
-    const m = await alice.api.send('Bob', 'are you there?');
+    const m = await alice.api.send(await idOf(alice.api, 'Bob'), 'are you there?');
     await new Promise((r) => setTimeout(r, 500));
-    expect((await alice.api.contactMessages('Bob')).find((x) => x.id === m.id)?.state).not.toBe('delivered');
-    expect((await bob.api.contactMessages('Alice')).some((x) => x.body === 'are you there?')).toBe(false);
+    expect(
+      (await alice.api.contactMessages(await idOf(alice.api, 'Bob'))).find((x) => x.id === m.id)?.state,
+    ).not.toBe('delivered');
+    expect(
+      (await bob.api.contactMessages(await idOf(bob.api, 'Alice'))).some((x) => x.body === 'are you there?'),
+    ).toBe(false);
 
     // When Alice rejects Bob too, what she still had waiting fails, with the reason, and stays failed.
-    await alice.api.verifyContact('Bob', 'reject');
-    const failed = (await alice.api.contactMessages('Bob')).find((x) => x.id === m.id);
+    await alice.api.verifyContact(await idOf(alice.api, 'Bob'), 'reject');
+    const failed = (await alice.api.contactMessages(await idOf(alice.api, 'Bob'))).find((x) => x.id === m.id);
     expect(failed).toMatchObject({ state: 'failed', failure: expect.stringContaining('rejected') });
     expect(
       alice.events.some((e) => e.type === 'message-state' && e.id === m.id && e.state === 'failed'),
     ).toBe(true);
 
-    await bob.api.removeContact('Alice');
+    const aliceId = await idOf(bob.api, 'Alice');
+    await bob.api.removeContact(aliceId);
     expect(await bob.api.contacts()).toEqual([]);
     expect((await bob.api.conversations()).map((c) => c.title)).not.toContain('Alice');
     expect(bob.events.some((e) => e.type === 'contact-removed' && e.name === 'Alice')).toBe(true);
-    await expect(bob.api.contactMessages('Alice')).rejects.toMatchObject({ code: 'ContactNotFound' });
+    await expect(bob.api.contactMessages(aliceId)).rejects.toMatchObject({ code: 'ContactNotFound' });
   });
 });

@@ -9,6 +9,7 @@
  * Prints "ready" once the profile is open.
  */
 import type { PvtApi } from '../../src/app/api.ts';
+import { resolveContact } from '../../src/app/contact-lookup.ts';
 import { createLauncher } from '../../src/app/launcher.ts';
 
 const [role, dataDir, contact, countText] = process.argv.slice(2);
@@ -21,6 +22,8 @@ const api: PvtApi = await launcher.open({
   passphrase: 'test passphrase',
   network: { loopbackOnly: true, mdns: false },
 });
+// PvtApi is keyed by contact id: the name on the command line is resolved once.
+const contactId = resolveContact(await api.contacts(), contact).id;
 let closing = false;
 process.on('SIGTERM', () => {
   if (closing) return;
@@ -28,7 +31,7 @@ process.on('SIGTERM', () => {
   void api.close().then(() => process.exit(0));
 });
 const print = (line: string) => process.stdout.write(`${line}\n`);
-const log = async () => api.contactMessages(contact, { limit: 10_000 });
+const log = async () => api.contactMessages(contactId, { limit: 10_000 });
 
 if (role === 'receiver') {
   let last = -1;
@@ -55,7 +58,7 @@ if (role === 'receiver') {
   for (let i = 1; i <= count && !closing; i++) {
     const body = `m-${String(i).padStart(4, '0')}`;
     if (have.has(body)) continue;
-    await api.send(contact, body);
+    await api.send(contactId, body);
     print(`queued ${++queued}`);
   }
 }

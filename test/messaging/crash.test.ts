@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLauncher } from '../../src/app/launcher.ts';
-import { cleanupDirs, createPeer, NET, PASSPHRASE, type Peer, pair } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, NET, PASSPHRASE, type Peer, pair } from './helpers.ts';
 
 const CHILD = join(import.meta.dirname, 'crash-child.ts');
 const COUNT = 500;
@@ -138,22 +138,22 @@ describe('kill -9 in the middle of a burst', () => {
     const b = await open(bob.dataDir);
     try {
       const expected = Array.from({ length: COUNT }, (_, i) => `m-${String(i + 1).padStart(4, '0')}`);
-      const inbound = (await b.contactMessages('Alice', { limit: 10_000 })).filter(
+      const inbound = (await b.contactMessages(await idOf(b, 'Alice'), { limit: 10_000 })).filter(
         (m) => m.direction === 'in',
       );
       expect(inbound.map((m) => m.body)).toEqual(expected);
-      const outbound = (await a.contactMessages('Bob', { limit: 10_000 })).filter(
+      const outbound = (await a.contactMessages(await idOf(a, 'Bob'), { limit: 10_000 })).filter(
         (m) => m.direction === 'out',
       );
       expect(outbound.map((m) => m.body)).toEqual(expected);
       // Anything not yet acknowledged is acknowledged now that both run again.
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        const log = await a.contactMessages('Bob', { limit: 10_000 });
+        const log = await a.contactMessages(await idOf(a, 'Bob'), { limit: 10_000 });
         if (log.every((m) => m.state === 'delivered')) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const states = (await a.contactMessages('Bob', { limit: 10_000 })).map((m) => m.state);
+      const states = (await a.contactMessages(await idOf(a, 'Bob'), { limit: 10_000 })).map((m) => m.state);
       expect(states.every((s) => s === 'delivered')).toBe(true);
     } finally {
       await a.close();

@@ -9,7 +9,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_PROTOCOL, INVITE_PROTOCOL } from '../../src/net/constants.ts';
 import { startNode } from '../../src/net/node.ts';
-import { cleanupDirs, createPeer, type Peer, pair, waitFor } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, type Peer, pair, waitFor } from './helpers.ts';
 
 let alice: Peer;
 let bob: Peer;
@@ -54,12 +54,12 @@ async function drain(stream: Stream, timeoutMs = 5_000): Promise<'ended' | 'rese
 
 async function chatWorks(): Promise<void> {
   const text = `still here ${Math.random()}`;
-  const sent = await alice.api.send('Bob', text);
+  const sent = await alice.api.send(await idOf(alice.api, 'Bob'), text);
   await waitFor('delivery after the attack', async () => {
-    const log = await alice.api.contactMessages('Bob');
+    const log = await alice.api.contactMessages(await idOf(alice.api, 'Bob'));
     return log.find((m) => m.id === sent.id)?.state === 'delivered';
   });
-  const got = await bob.api.contactMessages('Alice');
+  const got = await bob.api.contactMessages(await idOf(bob.api, 'Alice'));
   expect(got.some((m) => m.body === text)).toBe(true);
 }
 
@@ -72,7 +72,9 @@ describe('stream gating', () => {
       // already aborted
     }
     expect(await drain(stream)).not.toBe('timeout');
-    expect((await alice.api.contactMessages('Bob')).filter((m) => m.direction === 'in')).toEqual([]);
+    expect(
+      (await alice.api.contactMessages(await idOf(alice.api, 'Bob'))).filter((m) => m.direction === 'in'),
+    ).toEqual([]);
   });
 
   it('refuses protocols pvt does not serve', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PvtApi, PvtEvent } from '../../src/app/api.ts';
+import { resolveContact } from '../../src/app/contact-lookup.ts';
 import { createLauncher } from '../../src/app/launcher.ts';
 
 export const TEST_ARGON2 = { memoryKiB: 64, passes: 1, parallelism: 1 };
@@ -100,4 +101,9 @@ export async function pair(
     ),
   );
   return { sasA: added.sas, sasB: joined.sas, aName: joined.contact.name, bName: added.contact.name };
+}
+
+/** The id of the contact `name` (PvtApi is keyed by contact id; tests start from names). */
+export async function idOf(api: PvtApi, name: string): Promise<string> {
+  return resolveContact(await api.contacts(), name).id;
 }

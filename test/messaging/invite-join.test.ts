@@ -2,7 +2,7 @@
  * Invite → join → same SAS on both sides → confirm → messages both ways → delivered on both logs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, createPeer, type Peer, pair, waitFor } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, type Peer, pair, waitFor } from './helpers.ts';
 
 const peers: Peer[] = [];
 afterAll(async () => {
@@ -21,16 +21,22 @@ describe('invite and join', () => {
     expect(aName).toBe('Alice');
     expect(bName).toBe('Bob');
 
-    expect((await alice.api.verifyContact('Bob', 'confirm')).verification).toBe('verified');
-    expect((await bob.api.verifyContact('Alice', 'confirm')).verification).toBe('verified');
-    expect(await alice.api.safetyNumber('Bob')).toBe(await bob.api.safetyNumber('Alice'));
+    expect((await alice.api.verifyContact(await idOf(alice.api, 'Bob'), 'confirm')).verification).toBe(
+      'verified',
+    );
+    expect((await bob.api.verifyContact(await idOf(bob.api, 'Alice'), 'confirm')).verification).toBe(
+      'verified',
+    );
+    expect(await alice.api.safetyNumber(await idOf(alice.api, 'Bob'))).toBe(
+      await bob.api.safetyNumber(await idOf(bob.api, 'Alice')),
+    );
 
-    const m1 = await alice.api.send('Bob', 'hello bob');
+    const m1 = await alice.api.send(await idOf(alice.api, 'Bob'), 'hello bob');
     expect(m1.state).toBe('pending');
-    const m2 = await bob.api.send('Alice', 'hi alice');
+    const m2 = await bob.api.send(await idOf(bob.api, 'Alice'), 'hi alice');
     await waitFor('both delivered', async () => {
-      const a = await alice.api.contactMessages('Bob');
-      const b = await bob.api.contactMessages('Alice');
+      const a = await alice.api.contactMessages(await idOf(alice.api, 'Bob'));
+      const b = await bob.api.contactMessages(await idOf(bob.api, 'Alice'));
       const ok =
         a.length === 2 &&
         b.length === 2 &&
@@ -38,8 +44,8 @@ describe('invite and join', () => {
         b.every((m) => m.state === 'delivered');
       return ok ? true : undefined;
     });
-    const aLog = await alice.api.contactMessages('Bob');
-    const bLog = await bob.api.contactMessages('Alice');
+    const aLog = await alice.api.contactMessages(await idOf(alice.api, 'Bob'));
+    const bLog = await bob.api.contactMessages(await idOf(bob.api, 'Alice'));
     expect(aLog.map((m) => [m.direction, m.body])).toContainEqual(['out', 'hello bob']);
     expect(aLog.map((m) => [m.direction, m.body])).toContainEqual(['in', 'hi alice']);
     expect(bLog.map((m) => [m.direction, m.body])).toContainEqual(['in', 'hello bob']);

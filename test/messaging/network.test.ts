@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNode } from '../../src/net/node.ts';
-import { cleanupDirs, createPeer, type Peer, pair, waitFor } from './helpers.ts';
+import { cleanupDirs, createPeer, idOf, type Peer, pair, waitFor } from './helpers.ts';
 
 const peers: Peer[] = [];
 afterAll(async () => {
@@ -71,12 +71,12 @@ describe('node', () => {
     bob.api = await reopenOn(bob, pb + 7);
     await waitFor(
       'connected through mDNS',
-      async () => (await alice.api.contact('Bob')).path !== 'offline',
+      async () => (await alice.api.contact(await idOf(alice.api, 'Bob'))).path !== 'offline',
       15_000,
     );
-    const m = await alice.api.send('Bob', 'found you on the LAN');
+    const m = await alice.api.send(await idOf(alice.api, 'Bob'), 'found you on the LAN');
     await waitFor('delivered', async () => {
-      const log = await alice.api.contactMessages('Bob');
+      const log = await alice.api.contactMessages(await idOf(alice.api, 'Bob'));
       return log.find((x) => x.id === m.id)?.state === 'delivered';
     });
   });

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { NetError } from '../../src/net/errors.ts';
+import { NatError } from '../../src/net/nat/errors.ts';
 import {
   decodeNatPmpAddressResponse,
   decodeNatPmpMapResponse,
@@ -25,7 +25,7 @@ function named(fn: () => unknown): void {
   try {
     fn();
   } catch (e) {
-    if (!(e instanceof NetError)) throw e;
+    if (!(e instanceof NatError)) throw e;
   }
 }
 
@@ -104,6 +104,6 @@ describe('NAT decoders fuzz', () => {
       named(() => decodeSoapResponse('X', 200, s));
       named(() => parseXml(dec.decode(randomBytes(64))));
     }
-    expect(() => parseXml('<a>'.repeat(30_000))).toThrow(NetError);
+    expect(() => parseXml('<a>'.repeat(30_000))).toThrow(NatError);
   });
 });

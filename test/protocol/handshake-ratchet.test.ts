@@ -4,6 +4,7 @@
  * ratchet's public surface (src/protocol/ratchet/index.ts).
  */
 import { expect, test } from 'vitest';
+import { defaultCryptoBackend } from '../../src/crypto/backend-node.ts';
 import { utf8 } from '../../src/crypto/bytes.ts';
 import { initSession, ratchetDecrypt, ratchetEncrypt } from '../../src/protocol/ratchet/index.ts';
 import { parties, runJoin } from './fixtures.ts';
@@ -11,8 +12,8 @@ import { parties, runJoin } from './fixtures.ts';
 test('a join hands both sides a SessionSeed that starts a working ratchet (alice = joiner sends first)', () => {
   const p = parties('handshake to ratchet');
   const t = runJoin(p);
-  let alice = initSession(t.joiner.session, p.rng);
-  let bob = initSession(t.inviter.session, p.rng);
+  let alice = initSession(t.joiner.session, p.rng, { backend: defaultCryptoBackend() });
+  let bob = initSession(t.inviter.session, p.rng, { backend: defaultCryptoBackend() });
 
   const hello = ratchetEncrypt(alice, utf8('hello from the joiner'), p.rng);
   alice = hello.state;

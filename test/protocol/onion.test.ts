@@ -353,6 +353,13 @@ describe('path rules', () => {
     ).toThrow();
   });
 
+  test('documentation ranges (lab only) are relaxed like loopback; real networks are not', () => {
+    const lab = ['203.0.113.10', '203.0.113.10', '2001:db8:dc::10'].map((ip, i) => relay(`l${i}`, [ip]));
+    expect(selectPath({ candidates: lab, random })).toHaveLength(3);
+    const real = ['203.0.114.10', '203.0.114.11', '203.0.114.12'].map((ip, i) => relay(`r${i}`, [ip]));
+    expect(() => selectPath({ candidates: real, random })).toThrow();
+  });
+
   test('the loopback relaxation applies only when all addresses are loopback', () => {
     const cands = ['a', 'b', 'c'].map((id) => relay(id, ['127.0.0.1']));
     expect(selectPath({ candidates: cands, random })).toHaveLength(3);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { nobleBackend } from '../../src/crypto/backend-noble.ts';
+import { defaultCryptoBackend } from '../../src/crypto/backend-node.ts';
 import { RATCHET_MAX_PLAINTEXT_BYTES, RATCHET_MESSAGE_OVERHEAD_BYTES } from '../../src/protocol/constants.ts';
 import { RatchetNotReadyError } from '../../src/protocol/errors.ts';
 import {
@@ -182,24 +183,38 @@ describe('KEM cadence: an ML-KEM secret enters the root key at least every secon
 describe('argument checks', () => {
   const seeds = pooledSeeds(1);
   test('initSession names the bad field', () => {
-    expect(() => initSession({ ...seeds.alice, rootKey: new Uint8Array(31) }, systemRng)).toThrow(
-      new RangeError('"seed.rootKey" expected 32 bytes, got 31'),
+    // The backend is never implied (the launcher chooses it): leaving it out is an argument error.
+    expect(() => initSession(seeds.alice, systemRng, {} as unknown as { backend: never })).toThrow(
+      new TypeError('"options.backend" expected CryptoBackend, got undefined'),
     );
     expect(() =>
-      initSession({ ...seeds.bob, associatedData: 'ad' as unknown as Uint8Array }, systemRng),
+      initSession({ ...seeds.alice, rootKey: new Uint8Array(31) }, systemRng, {
+        backend: defaultCryptoBackend(),
+      }),
+    ).toThrow(new RangeError('"seed.rootKey" expected 32 bytes, got 31'));
+    expect(() =>
+      initSession({ ...seeds.bob, associatedData: 'ad' as unknown as Uint8Array }, systemRng, {
+        backend: defaultCryptoBackend(),
+      }),
     ).toThrow(new TypeError('"seed.associatedData" expected Uint8Array, got string'));
-    expect(() => initSession({ ...seeds.alice, bobRatchet: seeds.bob.bobRatchet }, systemRng)).toThrow(
-      TypeError,
-    );
-    expect(() => initSession({ ...seeds.bob, bobRatchet: seeds.alice.bobRatchet }, systemRng)).toThrow(
-      TypeError,
-    );
-    expect(() => initSession(seeds.alice, 'rng' as unknown as () => Uint8Array)).toThrow(
-      new TypeError('"rng" expected function, got string'),
-    );
+    expect(() =>
+      initSession({ ...seeds.alice, bobRatchet: seeds.bob.bobRatchet }, systemRng, {
+        backend: defaultCryptoBackend(),
+      }),
+    ).toThrow(TypeError);
+    expect(() =>
+      initSession({ ...seeds.bob, bobRatchet: seeds.alice.bobRatchet }, systemRng, {
+        backend: defaultCryptoBackend(),
+      }),
+    ).toThrow(TypeError);
+    expect(() =>
+      initSession(seeds.alice, 'rng' as unknown as () => Uint8Array, { backend: defaultCryptoBackend() }),
+    ).toThrow(new TypeError('"rng" expected function, got string'));
     const badKem = Uint8Array.from(seeds.alice.bobRatchet.kemPublic).fill(0xff, 0, 3);
     const remote = { kind: 'remote' as const, dhPublic: seeds.alice.bobRatchet.dhPublic, kemPublic: badKem };
-    expect(() => initSession({ ...seeds.alice, bobRatchet: remote }, systemRng)).toThrow(RangeError);
+    expect(() =>
+      initSession({ ...seeds.alice, bobRatchet: remote }, systemRng, { backend: defaultCryptoBackend() }),
+    ).toThrow(RangeError);
   });
 
   test('ratchetEncrypt and ratchetDecrypt check their arguments', () => {

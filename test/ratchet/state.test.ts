@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { nobleBackend } from '../../src/crypto/backend-noble.ts';
+import { defaultCryptoBackend } from '../../src/crypto/backend-node.ts';
 import { CorruptRatchetStateError, UnsupportedRatchetStateVersionError } from '../../src/protocol/errors.ts';
 import {
   deserializeState,
@@ -78,7 +79,9 @@ describe('strict reader', () => {
     for (const version of [0, 2, 255]) {
       const bytes = Uint8Array.from(sample);
       bytes[0] = version;
-      expect(() => deserializeState(bytes)).toThrow(UnsupportedRatchetStateVersionError);
+      expect(() => deserializeState(bytes, { backend: defaultCryptoBackend() })).toThrow(
+        UnsupportedRatchetStateVersionError,
+      );
     }
   });
 
@@ -104,14 +107,16 @@ describe('strict reader', () => {
       ['oversize', () => new Uint8Array(RATCHET_MAX_STATE_BYTES + 1).fill(1)],
     ];
     for (const [name, mutate] of cases) {
-      expect(() => deserializeState(mutate(sample)), name).toThrow(CorruptRatchetStateError);
+      expect(() => deserializeState(mutate(sample), { backend: defaultCryptoBackend() }), name).toThrow(
+        CorruptRatchetStateError,
+      );
     }
   });
 
   test('rejects bad arguments with TypeError', () => {
-    expect(() => deserializeState('state' as unknown as Uint8Array)).toThrow(
-      new TypeError('"bytes" expected Uint8Array, got string'),
-    );
+    expect(() =>
+      deserializeState('state' as unknown as Uint8Array, { backend: defaultCryptoBackend() }),
+    ).toThrow(new TypeError('"bytes" expected Uint8Array, got string'));
     expect(() => serializeState(null as unknown as RatchetState)).toThrow(TypeError);
   });
 });

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { utf8 } from '../../src/crypto/bytes.ts';
-import { createFileLogger } from '../../src/store/logger.ts';
+import { createFileLogger } from '../../src/store/file-logger.ts';
 import { createProfile, openProfile } from '../../src/store/profile-store.ts';
 import { systemRng } from '../../src/store/system-rng.ts';
 import { filesContaining, listFiles } from '../helpers/files.ts';

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '../../src/log/logger.ts';
 import type { Argon2Params } from '../../src/store/argon2.ts';
 import type { KeychainBackend } from '../../src/store/keychain.ts';
-import type { Logger } from '../../src/store/logger.ts';
 import { createProfile, type ProfileStore } from '../../src/store/profile-store.ts';
 import { systemRng } from '../../src/store/system-rng.ts';
 

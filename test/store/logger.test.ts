@@ -6,7 +6,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createFileLogger, nullLogger } from '../../src/store/logger.ts';
+import { nullLogger } from '../../src/log/logger.ts';
+import { createFileLogger } from '../../src/store/file-logger.ts';
 import { type TempDir, tempDir } from './helpers.ts';
 
 let tmp: TempDir;

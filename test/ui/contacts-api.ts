@@ -103,6 +103,13 @@ export class ContactsPvt extends MemoryPvt {
     return c;
   }
 
+  /** PvtApi members take the contact id (names are labels). */
+  #byId(id: string): ContactView {
+    const c = this.#contacts.find((x) => x.id === id);
+    if (!c) throw new CodedError('ContactNotFound', `no contact with id ${id}`);
+    return c;
+  }
+
   #replace(next: ContactView): ContactView {
     const at = this.#contacts.findIndex((c) => c.id === next.id);
     this.#contacts[at] = next;
@@ -155,37 +162,35 @@ export class ContactsPvt extends MemoryPvt {
     return this.#contacts.map((c) => ({ ...c }));
   }
 
-  override async contact(name: string): Promise<ContactView> {
-    return this.#find(name);
+  override async contact(id: string): Promise<ContactView> {
+    return this.#byId(id);
   }
 
-  override async renameContact(oldName: string, newName = oldName): Promise<ContactView> {
-    const c = this.#replace({ ...this.#find(oldName), name: newName });
-    this.calls.rename.push({ from: oldName, to: newName });
+  override async renameContact(id: string, newName = ''): Promise<ContactView> {
+    const old = this.#byId(id);
+    const c = this.#replace({ ...old, name: newName });
+    this.calls.rename.push({ from: old.name, to: newName });
     this.emit({ type: 'contact-updated', contact: c });
     return c;
   }
 
-  override async removeContact(name: string): Promise<void> {
-    const c = this.#find(name);
+  override async removeContact(id: string): Promise<void> {
+    const c = this.#byId(id);
     this.#contacts.splice(this.#contacts.indexOf(c), 1);
-    this.calls.remove.push(name);
+    this.calls.remove.push(c.name);
     this.emit({ type: 'contact-removed', id: c.id, name: c.name });
   }
 
-  override async verifyContact(
-    name: string,
-    decision: 'confirm' | 'reject' = 'confirm',
-  ): Promise<ContactView> {
+  override async verifyContact(id: string, decision: 'confirm' | 'reject' = 'confirm'): Promise<ContactView> {
     const verification: Verification = decision === 'confirm' ? 'verified' : 'rejected';
-    const c = this.#replace({ ...this.#find(name), verification });
-    this.calls.verify.push({ name, decision });
+    const c = this.#replace({ ...this.#byId(id), verification });
+    this.calls.verify.push({ name: c.name, decision });
     this.emit({ type: 'contact-updated', contact: c });
     return c;
   }
 
-  override async safetyNumber(name: string): Promise<string> {
-    this.#find(name);
+  override async safetyNumber(id: string): Promise<string> {
+    this.#byId(id);
     return SAMPLE_SAFETY_NUMBER;
   }
 
@@ -200,17 +205,17 @@ export class ContactsPvt extends MemoryPvt {
     return this.joinImpl(code, options);
   }
 
-  override async send(contactName: string, text: string): Promise<MessageView> {
-    const c = this.#find(contactName);
+  override async send(id: string, text: string): Promise<MessageView> {
+    const c = this.#byId(id);
     if (c.verification === 'rejected') {
       throw new CodedError('ContactRejected', `chat with "${c.name}" is refused`);
     }
-    this.calls.send.push({ name: contactName, text });
+    this.calls.send.push({ name: c.name, text });
     return this.addOutgoing(text, 'pending', c.id);
   }
 
-  override async contactMessages(name: string, options?: ListMessagesOptions): Promise<MessageView[]> {
-    return this.messages(this.#find(name).id, options);
+  override async contactMessages(id: string, options?: ListMessagesOptions): Promise<MessageView[]> {
+    return this.messages(this.#byId(id).id, options);
   }
 
   override async markRead(conversationId: string): Promise<void> {

@@ -132,7 +132,7 @@ describe('conversations', () => {
     await tui.waitFor('hi Grace ⋯');
     expect(api.calls.send).toEqual([{ name: 'Grace', text: 'hi Grace' }]);
     expect(api.notes).toEqual([]);
-    const sent = (await api.contactMessages('Grace')).find((m) => m.body === 'hi Grace')!;
+    const sent = (await api.contactMessages(api.byName('Grace').id)).find((m) => m.body === 'hi Grace')!;
     api.setState(sent.id, 'stored');
     // In Grace's mailbox (she is away): an envelope, not yet a check mark.
     await tui.waitFor('hi Grace ✉');
@@ -142,7 +142,7 @@ describe('conversations', () => {
     await tui.waitFor('hi Grace ✓✓');
     await tui.type('second\r');
     await tui.waitFor('second ⋯');
-    const second = (await api.contactMessages('Grace')).find((m) => m.body === 'second')!;
+    const second = (await api.contactMessages(api.byName('Grace').id)).find((m) => m.body === 'second')!;
     api.setState(second.id, 'failed', 'not sent: you rejected this contact');
     await tui.waitFor('second ✗ not sent: you rejected this contact');
 
@@ -158,7 +158,7 @@ describe('conversations', () => {
     tui = await open(api);
     await tui.press('tab');
     await tui.waitFor('Message Grace');
-    await api.removeContact('Grace');
+    await api.removeContact(api.byName('Grace').id);
     const s = await tui.waitFor((x) => x.includes('> Note to self') && x.includes('kept note ✓'));
     expect(row(s, 'Grace')).toBe('');
   });

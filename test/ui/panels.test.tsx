@@ -276,7 +276,7 @@ describe('code comparison (SAS)', () => {
     expect(tui.screen()).not.toContain('Compare this code');
     api.addContact({ name: 'Judy' });
     await tui.waitFor('Compare this code with Judy');
-    await api.verifyContact('Judy', 'confirm');
+    await api.verifyContact(api.byName('Judy').id, 'confirm');
     await tui.waitFor((x) => !x.includes('Compare this code'));
   });
 });

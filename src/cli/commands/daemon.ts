@@ -12,9 +12,10 @@ import { isDetachedChild, notifyFailed, notifyReady, spawnDetachedDaemon } from 
 import { DaemonAlreadyRunningError } from '../../daemon/errors.ts';
 import { checkSocketPath, daemonPaths } from '../../daemon/files.ts';
 import { runDaemon } from '../../daemon/run.ts';
-import { createFileLogger } from '../../store/logger.ts';
+import { createFileLogger } from '../../store/file-logger.ts';
 import { systemRng } from '../../store/system-rng.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
+import { selfInvocation } from '../self.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
 async function serve(ctx: CommandContext, child: boolean, relay: boolean, mailbox: boolean): Promise<number> {
@@ -48,10 +49,9 @@ async function detach(ctx: CommandContext, relay: boolean, mailbox: boolean): Pr
       'this profile is protected by a passphrase and a detached daemon cannot ask for it: pass --passphrase-file FILE (or PVT_PASSPHRASE_FILE), or run pvt daemon in the foreground',
     );
   }
-  const script = process.argv[1];
+  const self = selfInvocation();
   const args = [
-    ...process.execArgv,
-    ...(script ? [script] : []),
+    ...self.args,
     'daemon',
     '--home',
     ctx.dataDir,
@@ -69,7 +69,7 @@ async function detach(ctx: CommandContext, relay: boolean, mailbox: boolean): Pr
     ...(ctx.passphraseFile ? ['--passphrase-file', resolve(ctx.passphraseFile)] : []),
   ];
   const ready = await spawnDetachedDaemon({
-    command: process.execPath,
+    command: self.command,
     args,
     env: process.env,
     profileDir: launcher.dataDir,

@@ -6,6 +6,7 @@ import type { MessageView, PvtApi } from '../../app/api.ts';
 import { SELF_CONVERSATION } from '../../app/api.ts';
 import { MAX_MESSAGE_PAGE } from '../../app/constants.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { openPvt } from '../session.ts';
 import { EXIT_INTERRUPTED } from '../util/exit-codes.ts';
 
@@ -89,8 +90,9 @@ export const logCommand: CommandSpec = {
       let messages: MessageView[];
       if (name === undefined) messages = await api.messages(SELF_CONVERSATION, { limit });
       else {
-        conversationId = (await api.contact(name)).conversationId;
-        messages = await api.contactMessages(name, { limit });
+        const contact = await contactArg(api, name);
+        conversationId = contact.conversationId;
+        messages = await api.contactMessages(contact.id, { limit });
       }
       if (ctx.json) ctx.stdout.write(`${JSON.stringify(messages)}\n`);
       else if (messages.length === 0 && flags.follow !== true) {

@@ -13,6 +13,7 @@
  * that long before deleting it (lab tests).
  */
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
+import { nullLogger } from '../../log/logger.ts';
 import type { NatMethod } from '../../net/nat/clients.ts';
 import {
   deleteMapping,
@@ -22,7 +23,6 @@ import {
   verdictWith,
 } from '../../net/nat/service.ts';
 import { parseStunServers, type StunObservation, type StunServer, stunObserve } from '../../net/nat/stun.ts';
-import { nullLogger } from '../../store/logger.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, withPvt } from '../session.ts';
 

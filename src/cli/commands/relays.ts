@@ -9,11 +9,17 @@ import { withPvt } from '../session.ts';
 export const relaysCommand: CommandSpec = {
   name: 'relays',
   summary: 'list the onion relays known; add or remove bootstrap relays',
-  usage: ['pvt relays [list] [--json]', 'pvt relays add MULTIADDR', 'pvt relays remove MULTIADDR|PEERID'],
+  usage: [
+    'pvt relays [list] [--json]',
+    'pvt relays add MULTIADDR',
+    'pvt relays remove MULTIADDR|PEERID',
+    'pvt relays discover [--json]',
+  ],
   details: [
     'Relays are found through the bootstrap list, the private DHT, mDNS on the LAN and contacts that',
     'relay. A bootstrap address is one of the relay’s addresses as "pvt status --json" prints it,',
-    'ending in /p2p/PEERID. The list is remembered in the profile; the daemon must run.',
+    'ending in /p2p/PEERID. The list is remembered in the profile; the daemon must run. "discover"',
+    'runs one discovery round now (bootstrap relays, then the DHT) instead of waiting for the next one.',
   ].join('\n'),
   flags: {},
   flagHelp: [],
@@ -35,7 +41,14 @@ export const relaysCommand: CommandSpec = {
       }
       return 0;
     }
-    if (verb !== 'add' && verb !== 'remove') throw new UsageError('expected list, add or remove');
+    if (verb === 'discover') {
+      if (input.length > 1) throw new UsageError(`unexpected argument "${input[1]}"`);
+      const a = await withPvt(ctx, (api) => api.onion('discover'));
+      if (a.kind !== 'discovered') throw new Error('unexpected answer');
+      ctx.stdout.write(ctx.json ? `${JSON.stringify(a)}\n` : `${a.relaysKnown} relay(s) known\n`);
+      return 0;
+    }
+    if (verb !== 'add' && verb !== 'remove') throw new UsageError('expected list, add, remove or discover');
     const target = input[1];
     if (!target) throw new UsageError(`pvt relays ${verb} needs an address`);
     if (input.length > 2) throw new UsageError(`unexpected argument "${input[2]}"`);

@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { AppError } from '../../app/errors.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const removeCommand: CommandSpec = {
@@ -23,7 +24,7 @@ export const removeCommand: CommandSpec = {
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) throw new AppError('Cancelled', 'nothing removed');
     }
-    await withPvt(ctx, (api) => api.removeContact(name));
+    await withPvt(ctx, async (api) => api.removeContact((await contactArg(api, name)).id));
     if (ctx.json) ctx.stdout.write(`${JSON.stringify({ removed: name })}\n`);
     else ctx.stdout.write(`removed ${name}\n`);
     return 0;

@@ -2,6 +2,7 @@
  * `pvt rename OLD NEW`: changes the local name of a contact (only you see it).
  */
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const renameCommand: CommandSpec = {
@@ -13,7 +14,9 @@ export const renameCommand: CommandSpec = {
   flagHelp: [],
   async run(ctx, input) {
     if (input.length !== 2) throw new UsageError('expected OLD and NEW names');
-    const contact = await withPvt(ctx, (api) => api.renameContact(input[0] as string, input[1] as string));
+    const contact = await withPvt(ctx, async (api) =>
+      api.renameContact((await contactArg(api, input[0] as string)).id, input[1] as string),
+    );
     if (ctx.json) ctx.stdout.write(`${JSON.stringify(contact)}\n`);
     else ctx.stdout.write(`renamed ${input[0]} to ${contact.name}\n`);
     return 0;

@@ -6,6 +6,7 @@
 import type { MessageState, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 import { parseDuration } from '../util/duration.ts';
 import { readStdin } from '../util/stdin.ts';
@@ -47,14 +48,15 @@ export const sendCommand: CommandSpec = {
           }
         });
       });
-      const message = await api.send(name, text);
+      const contactId = (await contactArg(api, name)).id;
+      const message = await api.send(contactId, text);
       id = message.id;
       state = message.state;
       if (!daemon && waitMs > 0 && state !== 'delivered') {
         await Promise.race([delivered, new Promise((r) => setTimeout(r, waitMs).unref())]);
       }
       // Events may have raced the send's own resolution: read the stored state to be sure.
-      const stored = (await api.contactMessages(name, { limit: 50 })).find((m) => m.id === id);
+      const stored = (await api.contactMessages(contactId, { limit: 50 })).find((m) => m.id === id);
       if (stored) state = stored.state;
       if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ...message, state })}\n`);
       else if (state === 'delivered') ctx.stdout.write(`delivered to ${name}\n`);

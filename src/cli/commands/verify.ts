@@ -5,6 +5,7 @@
 
 import { renderQr } from '../../ui/qr.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
+import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
 
 export const verifyCommand: CommandSpec = {
@@ -25,7 +26,9 @@ export const verifyCommand: CommandSpec = {
       throw new UsageError('use either --confirm or --reject');
     if (flags.confirm === true || flags.reject === true) {
       const decision = flags.confirm === true ? 'confirm' : 'reject';
-      const contact = await withPvt(ctx, (api) => api.verifyContact(name, decision));
+      const contact = await withPvt(ctx, async (api) =>
+        api.verifyContact((await contactArg(api, name)).id, decision),
+      );
       if (ctx.json) ctx.stdout.write(`${JSON.stringify(contact)}\n`);
       else if (decision === 'confirm') ctx.stdout.write(`✓ ${contact.name} is verified\n`);
       else {
@@ -36,9 +39,10 @@ export const verifyCommand: CommandSpec = {
       }
       return 0;
     }
-    const [number, contact] = await withPvt(ctx, (api) =>
-      Promise.all([api.safetyNumber(name), api.contact(name)]),
-    );
+    const [number, contact] = await withPvt(ctx, async (api) => {
+      const { id } = await contactArg(api, name);
+      return Promise.all([api.safetyNumber(id), api.contact(id)]);
+    });
     if (ctx.json) {
       ctx.stdout.write(
         `${JSON.stringify({ name, safetyNumber: number, verification: contact.verification, sas: contact.sas ?? null })}\n`,

@@ -6,6 +6,8 @@
  * written in one durable transaction before any of them is answered. Owns the store's sweeper. The
  * `source` it is given (the previous hop) is used for quotas in memory and never logged or stored.
  */
+
+import type { Logger } from '../../log/logger.ts';
 import { MAILBOX_MAX_FETCH_ENVELOPES, MAILBOX_TTL_SECONDS } from '../../protocol/mailbox/constants.ts';
 import { bucketAcceptable, envelopeHash, powBucketAt, verifyPow } from '../../protocol/mailbox/pow.ts';
 import { fetchCapOf, tokenOf } from '../../protocol/mailbox/tokens.ts';
@@ -16,7 +18,6 @@ import {
   type MailboxResponse,
   type RefusalReason,
 } from '../../protocol/mailbox/wire.ts';
-import type { Logger } from '../../store/logger.ts';
 import type { DepositItem, DepositOutcome, MailboxStore } from '../../store/mailbox-store.ts';
 import {
   MAILBOX_COMMIT_BATCH,

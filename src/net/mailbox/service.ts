@@ -7,9 +7,9 @@
  * libp2p service shape; never logs who asked.
  */
 import type { Connection, Libp2p, Startable, Stream } from '@libp2p/interface';
+import type { Logger } from '../../log/logger.ts';
 import { MAILBOX_MAX_REQUEST_BYTES } from '../../protocol/mailbox/constants.ts';
 import { decodeResponse } from '../../protocol/mailbox/wire.ts';
-import type { Logger } from '../../store/logger.ts';
 import { BadFrameError, NetworkStoppedError } from '../errors.ts';
 import { frameReader, writeFrame } from '../frames.ts';
 import type { ExitServiceHandler, OnionApi } from '../onion/api.ts';

@@ -14,7 +14,7 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
-import type { Logger } from '../../store/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 import { type MappingClient, type NatMethod, natPmpClient, type PortMapping, pcpClient } from './clients.ts';
 import { DELETE_TIMEOUT_MS, MIN_RENEW_DELAY_MS, NETWORK_WATCH_MS, RETRY_DELAY_MS } from './constants.ts';
 import { NatAbortedError } from './errors.ts';

@@ -5,6 +5,7 @@
  * Links, relay knowledge and dialling come from the service (service.ts); knows nothing about libp2p.
  */
 import type { Rng } from '../../crypto/bytes.ts';
+import type { Logger } from '../../log/logger.ts';
 import {
   decodeCell,
   decodeRelay,
@@ -33,7 +34,6 @@ import type { Descriptor } from '../../protocol/onion/descriptor.ts';
 import { clientCreate, clientFinish } from '../../protocol/onion/handshake.ts';
 import { clientOpen, clientSeal, type HopState, hopState } from '../../protocol/onion/layers.ts';
 import { type PathCandidate, selectPath } from '../../protocol/onion/path.ts';
-import type { Logger } from '../../store/logger.ts';
 import { StreamClosedError } from '../errors.ts';
 import type { CircuitStream } from './api.ts';
 import {

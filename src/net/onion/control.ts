@@ -6,8 +6,8 @@
  * about cells.
  */
 
+import type { Logger } from '../../log/logger.ts';
 import { isLoopbackIp, subnetOf } from '../../protocol/onion/path.ts';
-import type { Logger } from '../../store/logger.ts';
 import type { OnionApi } from './api.ts';
 import type { RelayListEntry } from './directory.ts';
 import type { RelayCounters } from './relay.ts';

@@ -13,10 +13,10 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import type { Rng } from '../../crypto/bytes.ts';
+import type { Logger } from '../../log/logger.ts';
 import { DESCRIPTOR_MAX_BYTES } from '../../protocol/onion/constants.ts';
 import { checkDescriptorTime, decodeDescriptor } from '../../protocol/onion/descriptor.ts';
 import { writeFileAtomic } from '../../store/atomic-file.ts';
-import type { Logger } from '../../store/logger.ts';
 import { frameReader } from '../frames.ts';
 import type { KnownRelay } from './client.ts';
 import {

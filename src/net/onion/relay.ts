@@ -7,6 +7,7 @@
  * the service (service.ts); knows nothing about libp2p.
  */
 import type { Rng } from '../../crypto/bytes.ts';
+import type { Logger } from '../../log/logger.ts';
 import {
   decodeCell,
   decodeExtend,
@@ -47,7 +48,6 @@ import {
   relayForward,
   relayOriginate,
 } from '../../protocol/onion/layers.ts';
-import type { Logger } from '../../store/logger.ts';
 import type { ExitServiceHandler } from './api.ts';
 import {
   CIRCUIT_WINDOW_CELLS,

@@ -4,6 +4,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import * as Digest from 'multiformats/hashes/digest';
 import type { Rng } from '../../crypto/bytes.ts';
 import { ed25519PublicKey } from '../../crypto/primitives.ts';
+import type { Logger } from '../../log/logger.ts';
 import { encodeCell } from '../../protocol/onion/cell.ts';
 import {
   CELL_DESTROY,
@@ -19,7 +20,6 @@ import {
 } from '../../protocol/onion/constants.ts';
 import { signDescriptor } from '../../protocol/onion/descriptor.ts';
 import { generateOnionKeys, type OnionKeys } from '../../protocol/onion/handshake.ts';
-import type { Logger } from '../../store/logger.ts';
 import { NetworkStoppedError } from '../errors.ts';
 import { writeFrame } from '../frames.ts';
 import type { CircuitStream, ExitServiceHandler, OnionApi, OpenCircuitStreamOptions } from './api.ts';

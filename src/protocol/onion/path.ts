@@ -2,7 +2,8 @@
  * Path selection (docs/protocol/onion.md, "Circuit building and path rules"): three distinct relays,
  * never two in one IPv4 /16 or IPv6 /32 or of one family, a contact as first hop only when nothing else
  * fits, weighted by measured success. The subnet rule is relaxed only when every address involved is
- * loopback (several daemons on one machine). Pure: the random source is a parameter.
+ * loopback or a documentation range (several daemons on one machine or in the lab; see isLabIp). Pure:
+ * the random source is a parameter.
  */
 import { NoPathError } from './errors.ts';
 
@@ -85,6 +86,26 @@ export function subnetOf(ip: string): string | null {
   return `6:${(v6[0] as number).toString(16)}:${(v6[1] as number).toString(16)}`;
 }
 
+/**
+ * Addresses that exist only on one machine or in a lab: loopback, and the documentation ranges of
+ * RFC 5737 (192.0.2/24, 198.51.100/24, 203.0.113/24) and RFC 3849 (2001:db8::/32), which are never
+ * routed on the internet. Only among these is the subnet rule relaxed.
+ */
+export function isLabIp(ip: string): boolean {
+  if (isLoopbackIp(ip)) return true;
+  const v4 = ipv4Octets(ip);
+  if (v4) {
+    const [a, b, c] = v4 as [number, number, number];
+    return (
+      (a === 192 && b === 0 && c === 2) ||
+      (a === 198 && b === 51 && c === 100) ||
+      (a === 203 && b === 0 && c === 113)
+    );
+  }
+  const v6 = ipv6Groups(ip);
+  return v6 !== null && v6[0] === 0x2001 && v6[1] === 0xdb8;
+}
+
 export function isLoopbackIp(ip: string): boolean {
   const v4 = ipv4Octets(ip);
   if (v4) return v4[0] === 127;
@@ -125,7 +146,7 @@ function pick(pool: readonly PathCandidate[], random: () => number): PathCandida
 export function selectPath(request: PathRequest): PathCandidate[] {
   const avoid = request.avoid ?? new Set<string>();
   const usable = request.candidates.filter((c) => !avoid.has(c.id) || c.id === request.exit);
-  const relaxed = usable.every((c) => c.ips.length > 0 && c.ips.every(isLoopbackIp));
+  const relaxed = usable.every((c) => c.ips.length > 0 && c.ips.every(isLabIp));
   let exits: PathCandidate[];
   if (request.exit !== undefined) {
     exits = usable.filter((c) => c.id === request.exit);

@@ -5,7 +5,6 @@
  * inconsistent (CorruptRatchetStateError). Knows the state's shape, not where it is kept.
  */
 import type { CryptoBackend } from '../../crypto/backend.ts';
-import { defaultCryptoBackend } from '../../crypto/backend-node.ts';
 import { assertBytes } from '../../crypto/bytes.ts';
 import {
   RATCHET_AD_BYTES,
@@ -187,10 +186,13 @@ class Reader {
   }
 }
 
-/** Reads a serialized state; the backend (default: node when available) is attached, not stored. */
+/**
+ * Reads a serialized state; the backend is attached, not stored. It is chosen by the caller (the
+ * launcher, once per process), never implied, so a run can be reproduced from its inputs.
+ */
 export function deserializeState(
   bytes: Uint8Array,
-  options: { readonly backend?: CryptoBackend } = {},
+  options: { readonly backend: CryptoBackend },
 ): RatchetState {
   assertBytes('bytes', bytes);
   if (bytes.length === 0) throw new CorruptRatchetStateError('empty input');
@@ -201,7 +203,9 @@ export function deserializeState(
       `${bytes.length} bytes exceeds the ${RATCHET_MAX_STATE_BYTES}-byte maximum`,
     );
   }
-  const backend = options.backend ?? defaultCryptoBackend();
+  const backend = options?.backend;
+  if (typeof backend !== 'object' || backend === null)
+    throw new TypeError(`"options.backend" expected CryptoBackend, got ${typeof backend}`);
   const r = new Reader(bytes);
   r.u8('version');
   const roleByte = r.u8('role');

@@ -5,7 +5,6 @@
  * backend key caches that do not change what a key is). Knows the algorithm, not storage or transport.
  */
 import type { CryptoBackend } from '../../crypto/backend.ts';
-import { defaultCryptoBackend } from '../../crypto/backend-node.ts';
 import { assertBytes, concatBytes, type Rng } from '../../crypto/bytes.ts';
 import { aeadOpen, aeadSeal, xchacha20Xor } from '../../crypto/primitives.ts';
 import {
@@ -35,8 +34,11 @@ import type { RatchetState } from './state.ts';
 import { receiveStep, sendStep, skipKeys } from './steps.ts';
 
 export interface RatchetOptions {
-  /** Asymmetric backend; default: node:crypto when available, else noble. Vectors use `nobleBackend`. */
-  readonly backend?: CryptoBackend;
+  /**
+   * Asymmetric backend, chosen by the caller (the launcher picks node:crypto when available, else noble;
+   * vectors use `nobleBackend`). Never implied: a run is reproducible from its inputs.
+   */
+  readonly backend: CryptoBackend;
 }
 
 function copyKey(name: string, value: unknown, length: number): Uint8Array {
@@ -59,11 +61,13 @@ function assertState(state: unknown): asserts state is RatchetState {
  * initial ratchet keys, so her first chain already mixes an ML-KEM secret); bob waits for her first message.
  * The seed's bytes are copied: the caller may wipe it afterwards.
  */
-export function initSession(seed: SessionSeed, rng: Rng, options: RatchetOptions = {}): RatchetState {
+export function initSession(seed: SessionSeed, rng: Rng, options: RatchetOptions): RatchetState {
   if (typeof seed !== 'object' || seed === null)
     throw new TypeError(`"seed" expected SessionSeed, got ${seed}`);
   assertRng(rng);
-  const backend = options.backend ?? defaultCryptoBackend();
+  const backend = options?.backend;
+  if (typeof backend !== 'object' || backend === null)
+    throw new TypeError(`"options.backend" expected CryptoBackend, got ${typeof backend}`);
   const rootKey = copyKey('seed.rootKey', seed.rootKey, RATCHET_KEY_BYTES);
   const headerKeyAlice = copyKey('seed.headerKeyAlice', seed.headerKeyAlice, RATCHET_KEY_BYTES);
   const nextHeaderKeyBob = copyKey('seed.nextHeaderKeyBob', seed.nextHeaderKeyBob, RATCHET_KEY_BYTES);

@@ -7,6 +7,7 @@
  */
 import { type Dispatch, useEffect, useMemo, useRef } from 'react';
 import type { ContactView, PvtApi } from '../../app/api.ts';
+import { resolveContact } from '../../app/contact-lookup.ts';
 import { splitRename } from '../commands.ts';
 import { describeError, errorCode } from '../errors.ts';
 import { rejectedExplanation } from '../format/contact.ts';
@@ -98,8 +99,11 @@ export function useContactActions(
       if (alive.current) chat({ type: 'notice', message });
     };
 
-    const decide = (name: string, decision: 'confirm' | 'reject'): void => {
-      api.verifyContact(name, decision).then(
+    // PvtApi is keyed by contact id: a typed name is resolved once, here.
+    const lookup = (name: string): Promise<ContactView> =>
+      api.contacts().then((contacts) => resolveContact(contacts, name));
+    const decide = (contact: Pick<ContactView, 'id' | 'name'>, decision: 'confirm' | 'reject'): void => {
+      api.verifyContact(contact.id, decision).then(
         (c) => {
           const shown = sanitizeLine(c.name);
           if (decision === 'confirm') {
@@ -117,7 +121,7 @@ export function useContactActions(
             },
           });
         },
-        error(`could not ${decision} ${sanitizeLine(name)}`),
+        error(`could not ${decision} ${sanitizeLine(contact.name)}`),
       );
     };
 
@@ -182,18 +186,20 @@ export function useContactActions(
           notice(`compare later: /verify ${sanitizeLine(prompt.contact.name)}`);
           return;
         }
-        decide(prompt.contact.name, decision);
+        decide(prompt.contact, decision);
       },
 
       showSafetyNumber(name) {
-        Promise.all([api.contact(name), api.safetyNumber(name)]).then(([contact, number]) => {
-          if (alive.current) overlay({ type: 'open', panel: { kind: 'safety', contact, number } });
-        }, error('cannot verify'));
+        lookup(name)
+          .then((c) => Promise.all([api.contact(c.id), api.safetyNumber(c.id)]))
+          .then(([contact, number]) => {
+            if (alive.current) overlay({ type: 'open', panel: { kind: 'safety', contact, number } });
+          }, error('cannot verify'));
       },
 
       decide(contact, decision) {
         overlay({ type: 'close-if', kind: 'safety' });
-        decide(contact.name, decision);
+        decide(contact, decision);
       },
 
       showContacts() {
@@ -210,8 +216,8 @@ export function useContactActions(
           chat({ type: 'error', message: split.message });
           return;
         }
-        api
-          .renameContact(split.oldName, split.newName)
+        lookup(split.oldName)
+          .then((c) => api.renameContact(c.id, split.newName))
           .then(
             (c) => notice(`renamed ${sanitizeLine(split.oldName)} to ${sanitizeLine(c.name)}`),
             error('could not rename'),
@@ -219,15 +225,15 @@ export function useContactActions(
       },
 
       askRemove(name) {
-        api.contact(name).then((c) => {
+        lookup(name).then((c) => {
           if (alive.current) overlay({ type: 'open', panel: { kind: 'confirm-remove', name: c.name } });
         }, error('cannot remove'));
       },
 
       remove(name) {
         overlay({ type: 'close-if', kind: 'confirm-remove' });
-        api
-          .removeContact(name)
+        lookup(name)
+          .then((c) => api.removeContact(c.id))
           .then(
             () => notice(`removed ${sanitizeLine(name)}`),
             error(`could not remove ${sanitizeLine(name)}`),

@@ -1,6 +1,6 @@
 /**
  * Sends what the composer submits to the conversation on screen: a note to self through `sendNote`, a
- * message to a contact through `send(name)`. Sends run one after the other (a burst of entries is
+ * message to a contact through `send(id)` (the conversation id is the contact id). Sends run one after the other (a burst of entries is
  * stored in the order typed); a rejection becomes the status-line error. Knows the PvtApi and the chat
  * reducer's actions, nothing about keys or layout.
  */
@@ -22,13 +22,16 @@ export function useSendQueue(
     (text: string) => {
       const state = currentRef.current();
       const { selected } = state;
-      const name =
-        contactOf(state, selected)?.name ?? state.conversations.find((c) => c.id === selected)?.title;
+      // A contact's conversation id is the contact id.
+      const contactId =
+        contactOf(state, selected) || state.conversations.some((c) => c.id === selected)
+          ? selected
+          : undefined;
       const sending = (): Promise<MessageView> => {
         if (selected === SELF_CONVERSATION) return api.sendNote(text);
         // Never fall back to a note: text meant for someone must not end up elsewhere.
-        if (name === undefined) return Promise.reject(new Error('this conversation is gone'));
-        return api.send(name, text);
+        if (contactId === undefined) return Promise.reject(new Error('this conversation is gone'));
+        return api.send(contactId, text);
       };
       const job = (): Promise<unknown> =>
         sending().then(

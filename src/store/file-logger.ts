@@ -1,38 +1,16 @@
 /**
- * The logger the rest of pvt is given: JSON lines in `<profile>/logs/pvt.log` (0600, directory 0700),
- * rotated by size to pvt.log.1 … pvt.log.N. It cannot tell a secret from an id, so callers pass only
- * event names, ids, counts, sizes and error codes — never message text, contact or display names, keys,
- * passphrases or addresses that identify a person. Logging never throws and never creates a profile.
+ * The file sink of the logger (src/log/logger.ts): JSON lines in `<profile>/logs/pvt.log` (0600,
+ * directory 0700), rotated by size to pvt.log.1 … pvt.log.N. It cannot tell a secret from an id, so
+ * callers pass only event names, ids, counts, sizes and error codes. Logging never throws and never
+ * creates a profile.
  */
 import { appendFileSync, chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_LEVEL_ORDER, type LogFields, type Logger, type LogLevel } from '../log/logger.ts';
 import { FILE_MODE, LOG_DEFAULT_KEEP, LOG_DEFAULT_MAX_BYTES, LOG_FILE, LOGS_DIR } from './constants.ts';
 import { ensurePrivateDir } from './permissions.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, string | number | boolean | null>;
-
-export interface Logger {
-  debug(event: string, fields?: LogFields): void;
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-  /** A logger whose lines carry `scope` appended to this one's ("pvt.store"). */
-  child(scope: string): Logger;
-}
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const RESERVED = new Set(['t', 'level', 'scope', 'event']);
-
-export const nullLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return nullLogger;
-  },
-};
 
 export interface FileLoggerOptions {
   /** The profile directory; logs go to `<dir>/logs/pvt.log`. */
@@ -51,7 +29,7 @@ export function createFileLogger(o: FileLoggerOptions): Logger {
   const maxBytes = o.maxBytes ?? LOG_DEFAULT_MAX_BYTES;
   const keep = Math.max(0, o.keep ?? LOG_DEFAULT_KEEP);
   const now = o.now ?? Date.now;
-  const threshold = ORDER[o.level];
+  const threshold = LOG_LEVEL_ORDER[o.level];
 
   const rotate = () => {
     if (keep === 0) {
@@ -66,7 +44,7 @@ export function createFileLogger(o: FileLoggerOptions): Logger {
   };
 
   const write = (level: LogLevel, scope: string, event: string, fields?: LogFields) => {
-    if (ORDER[level] < threshold) return;
+    if (LOG_LEVEL_ORDER[level] < threshold) return;
     try {
       if (!existsSync(o.dir)) return; // never create a profile directory just to log
       ensurePrivateDir(logsDir);
