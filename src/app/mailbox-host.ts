@@ -58,6 +58,8 @@ export interface MailboxHostInit {
   readonly logger: Logger;
   /** Capacity of the served mailbox (PVT_MAILBOX_MAX_ENVELOPES in tests), default 65,536. */
   readonly maxEnvelopes?: number;
+  /** Base proof-of-work difficulty of the served mailbox (PVT_MAILBOX_POW_BITS in tests: slow deposits). */
+  readonly baseBits?: number;
   readonly now?: () => number;
   /** The user's own mailboxes changed (share them with contacts, fetch from the new ones). */
   readonly onMineChanged?: () => void;
@@ -293,6 +295,7 @@ export class MailboxHost {
       maxEnvelopes,
       logger: this.#init.logger,
       ...(this.#init.now ? { now: this.#init.now } : {}),
+      ...(this.#init.baseBits !== undefined ? { baseBits: this.#init.baseBits } : {}),
     });
     server.start();
     this.#server = server;

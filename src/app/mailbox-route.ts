@@ -57,6 +57,12 @@ export interface MailboxRouteInit {
   readonly random: () => number;
   readonly logger: Logger;
   readonly pollMs?: number;
+  /**
+   * Crash tests only (PVT_TEST_MAILBOX_KILL=deposits:N or stored:N): called after every envelope
+   * deposited and every fetched frame stored, with the running counts, so a test can SIGKILL the
+   * process on a progress counter rather than on a timer.
+   */
+  readonly progress?: (what: 'deposits' | 'stored', count: number) => void;
 }
 
 export class MailboxUnavailableError extends AppError {
@@ -79,6 +85,8 @@ export class MailboxRoute implements DeliveryRoute {
   #fetching: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  #deposits = 0;
+  #stored = 0;
 
   constructor(init: MailboxRouteInit) {
     this.#init = init;
@@ -136,7 +144,10 @@ export class MailboxRoute implements DeliveryRoute {
             now: this.#init.now,
             signal,
           });
-          for (const e of envelopes) await session.deposit(slot.token, e);
+          for (const e of envelopes) {
+            await session.deposit(slot.token, e);
+            this.#init.progress?.('deposits', ++this.#deposits);
+          }
           took++;
         } finally {
           await channel.close().catch(() => undefined);
@@ -270,7 +281,10 @@ export class MailboxRoute implements DeliveryRoute {
         const frame = reassembler.add(openEnvelope(keys.envelopeKey, slot.epoch, g.envelope));
         // Stored (or dropped as a duplicate) before anything is deleted: a crash in between fetches it
         // again, and the inbound path's dedup makes that harmless.
-        if (frame) await this.#init.inbound(row.id, frame);
+        if (frame) {
+          await this.#init.inbound(row.id, frame);
+          this.#init.progress?.('stored', ++this.#stored);
+        }
       } catch (error) {
         this.#log.info('mailbox.envelope_dropped', {
           code: String((error as { code?: unknown }).code ?? 'error'),

@@ -333,9 +333,12 @@ export class MessagingCore {
     this.#messaging.addRoute(route);
   }
 
-  /** One sealed ratchet frame of a contact from a route other than the direct one. Never throws. */
+  /**
+   * One sealed ratchet frame of a contact from a route other than the direct one; resolves once it was
+   * handled (stored and committed, or dropped), so the route may then delete its copy. Never throws.
+   */
   inbound(contactId: string, frame: Uint8Array): Promise<void> {
-    return this.#messaging.inbound(contactId, frame);
+    return this.#messaging.inbound(contactId, frame, true);
   }
 
   /** The contact rows (the mailbox route derives each pair's slots from their identity keys). */

@@ -269,10 +269,10 @@ export class Messaging {
    * One sealed ratchet frame for a contact, from any route (direct stream, mailbox): deduplicated by
    * hash, decrypted, stored and acknowledged exactly once by the contact's Peer. Never throws.
    */
-  inbound(contactId: string, frame: Uint8Array): Promise<void> {
+  inbound(contactId: string, frame: Uint8Array, handled = false): Promise<void> {
     const row = this.#ctx.contacts.byId(contactId);
     if (!row || row.verification === 'rejected') return Promise.resolve();
-    return this.peer(contactId).inbound(frame);
+    return this.peer(contactId).inbound(frame, handled);
   }
 
   /** One ratchet message from a contact's transport peer (the direct route). Never throws. */

@@ -337,14 +337,16 @@ export class Peer {
   /**
    * One sealed ratchet frame from any route. Frames that arrive together are handled in one transaction
    * (a lone frame right after the current I/O phase). Resolves at once while the queue is short (so a
-   * stream's next frames can join the batch), else when this frame was handled. Never rejects.
+   * stream's next frames can join the batch), else when this frame was handled; with `handled` always
+   * when it was handled (stored and committed, or dropped) — the mailbox route deletes a fetched
+   * envelope only then. Never rejects.
    */
-  inbound(wire: Uint8Array): Promise<void> {
+  inbound(wire: Uint8Array, handled = false): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const backlog = this.#inq.length >= INBOUND_BATCH_MAX;
-      this.#inq.push({ wire, done: backlog ? resolve : () => undefined });
-      if (!backlog) resolve();
+      const wait = handled || this.#inq.length >= INBOUND_BATCH_MAX;
+      this.#inq.push({ wire, done: wait ? resolve : () => undefined });
+      if (!wait) resolve();
       if (this.#drainScheduled === undefined) {
         this.#drainScheduled = setImmediate(() => {
           this.#drainScheduled = undefined;

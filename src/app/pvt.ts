@@ -40,7 +40,7 @@ import {
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
-import { MailboxRoute } from './mailbox-route.ts';
+import { MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 
@@ -65,6 +65,22 @@ function toView(m: StoredMessage): MessageView {
     createdAt: m.createdAt,
     state: m.state as MessageState,
     ...(m.failure ? { failure: FAILURE_TEXT[m.failure] ?? m.failure } : {}),
+  };
+}
+
+/**
+ * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (or stored:N) makes this process SIGKILL itself right
+ * after its N-th mailbox deposit (or N-th frame fetched and stored) — a kill -9 on a progress counter.
+ */
+function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
+  const m = /^(deposits|stored):(\d+)$/.exec(spec ?? '');
+  if (!m) return {};
+  const what = m[1];
+  const at = Number(m[2]);
+  return {
+    progress: (kind, count) => {
+      if (kind === what && count >= at) process.kill(process.pid, 'SIGKILL');
+    },
   };
 }
 
@@ -98,6 +114,7 @@ export class Pvt implements PvtApi {
       contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
+    const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));
     this.#mailbox = new MailboxHost({
       sql: init.store.sql,
       dataDir: init.info.dataDir,
@@ -108,6 +125,7 @@ export class Pvt implements PvtApi {
         this.#route.fetchSoon();
       },
       ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
+      ...(powBits >= 1 && powBits <= 24 ? { baseBits: powBits } : {}),
     });
     const poll = Number(process.env.PVT_MAILBOX_POLL_MS);
     this.#route = new MailboxRoute({
@@ -126,6 +144,7 @@ export class Pvt implements PvtApi {
       },
       logger: init.logger,
       ...(Number.isInteger(poll) && poll > 0 ? { pollMs: poll } : {}),
+      ...crashHook(process.env.PVT_TEST_MAILBOX_KILL),
     });
     this.#core.addRoute(this.#route);
   }
