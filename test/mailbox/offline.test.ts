@@ -94,6 +94,7 @@ describe('offline delivery through a mailbox reached over onion circuits', () =>
       });
       expect(r.code).toBe(0);
     }
+    const sentAt = performance.now();
     const stored = await until(
       'all 50 stored in the mailbox',
       async () => {
@@ -102,6 +103,9 @@ describe('offline delivery through a mailbox reached over onion circuits', () =>
         return out.length === COUNT && out.every((m) => m.state === 'stored') ? out : undefined;
       },
       120_000,
+    );
+    console.log(
+      `50 messages queued and deposited through circuits: ${Math.round(performance.now() - sentAt)} ms`,
     );
     expect(stored.map((m) => m.body)).toEqual(
       Array.from({ length: COUNT }, (_, i) => `${canary} #${String(i).padStart(2, '0')}`),
@@ -116,6 +120,7 @@ describe('offline delivery through a mailbox reached over onion circuits', () =>
   }, 180_000);
 
   test('Ben starts: all 50 arrive exactly once, in order; Ann sees them delivered', async () => {
+    const startedAt = performance.now();
     await restart(ben);
     const received = await until(
       'all 50 at Ben',
@@ -125,6 +130,9 @@ describe('offline delivery through a mailbox reached over onion circuits', () =>
         return inbound.length >= COUNT ? inbound : undefined;
       },
       120_000,
+    );
+    console.log(
+      `Ben's daemon started → all 50 fetched through circuits and stored: ${Math.round(performance.now() - startedAt)} ms`,
     );
     expect(received.map((m) => m.body)).toEqual(
       Array.from({ length: COUNT }, (_, i) => `${canary} #${String(i).padStart(2, '0')}`),
