@@ -115,6 +115,9 @@ export class MessagingCore {
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);
+        // The joiner's first item already carries its locator (mailboxes included); the inviter tells
+        // the new contact its mailboxes with an address update (sent once bob's session can send).
+        if (role !== 'joiner') this.#messaging.shareMailboxesWith(row);
         if (role === 'joiner') {
           this.#ctx.emit({ type: 'contact-added', contact: this.#view(row), sas });
           return;

@@ -182,6 +182,22 @@ export class Messaging {
     });
   }
 
+  /** Queues an address update carrying our mailboxes to one new contact (none: nothing to tell). */
+  shareMailboxesWith(row: ContactRow): void {
+    const net = this.#ctx.network();
+    const mailboxes = this.#init.ownMailboxList?.() ?? new Uint8Array(0);
+    if (!net || mailboxes.length === 0) return;
+    try {
+      this.peer(row.id).queueAddressUpdate(
+        encodeAddressBody(this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
+      );
+    } catch (error) {
+      this.#ctx.logger.warn('mailboxes.queue_failed', {
+        code: (error as { code?: string }).code ?? 'unknown',
+      });
+    }
+  }
+
   /** Forgets the contact's Peer (removed or rejected): timers stop, nothing more is sent. */
   forget(contactId: string): void {
     this.#peers.get(contactId)?.abort();
