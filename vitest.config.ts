@@ -1,5 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// The tests must run on Node ≥ 22.12 (npm test uses the project's Node 24): on an older Node the
+// node:crypto fast paths are missing and the suite would silently test only the noble fallbacks.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  throw new Error(
+    `pvt tests need Node ≥ 22.12, this is ${process.version}: run "npm test" (it uses the project's Node 24)`,
+  );
+}
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],

@@ -249,7 +249,7 @@ function handshakeVectors() {
   const j2 = consumeInviterResponse(j1, msg2);
   const { state: j3, message: msg3 } = createJoinerReveal(j2, rec.rng);
   const r3 = rec.take();
-  const i3 = consumeJoinerReveal(i2, msg3);
+  const i3 = consumeJoinerReveal(i2, msg3, NOW_MS);
   const { message: msg4, result: inviterResult } = createInviterConfirm(i3, rec.rng);
   const r4 = rec.take();
   const joinerResult = consumeInviterConfirm(j3, msg4);

@@ -22,6 +22,14 @@ export const RULES = {
     why: 'net/nat is below net: it reports to net through its own types and errors',
   },
   log: { layers: [], why: 'the logger interface is neutral: it imports nothing of pvt' },
+  text: {
+    layers: [],
+    packages: [],
+    forbid: [
+      [/\bMath\.random\b|\bDate\.now\b|\bnew Date\(\s*\)/, 'text rules are pure (no clock, no randomness)'],
+    ],
+    why: 'the text rules (the one sanitizer, the name rules) are pure and neutral: protocol, app, CLI and UI share them',
+  },
   crypto: {
     layers: [],
     packages: ['@noble/', 'node:crypto'],
@@ -32,7 +40,7 @@ export const RULES = {
     why: 'crypto is pure: thin adapters over @noble/* and node:crypto',
   },
   protocol: {
-    layers: ['crypto'],
+    layers: ['crypto', 'text'],
     packages: ['@noble/'],
     forbid: [
       [/\bMath\.random\b/, 'no global randomness in protocol (an Rng is a parameter)'],
@@ -46,7 +54,7 @@ export const RULES = {
     why: 'net is I/O below the app and the daemon',
   },
   app: {
-    layers: ['net', 'net/nat', 'store', 'protocol', 'crypto', 'log'],
+    layers: ['net', 'net/nat', 'store', 'protocol', 'crypto', 'log', 'text'],
     forbid: [[/\bMath\.random\b/, 'no Math.random in the core: randomness comes from the injected Rng']],
     why: 'the core sits on net/store/protocol and knows nothing of the UI, the daemon or argv',
   },
@@ -57,12 +65,12 @@ export const RULES = {
     why: 'the daemon serves PvtApi over a socket; it does not reach around the app',
   },
   ui: {
-    layers: ['app'],
+    layers: ['app', 'text'],
     files: { app: ['api.ts', 'contact-lookup.ts', 'nat-summary.ts', 'constants.ts', 'errors.ts'] },
     why: 'the UI talks only to PvtApi (and pure helpers of the app layer)',
   },
   cli: {
-    layers: ['ui', 'app', 'daemon', 'net', 'net/nat', 'store', 'protocol', 'crypto', 'log'],
+    layers: ['ui', 'app', 'daemon', 'net', 'net/nat', 'store', 'protocol', 'crypto', 'log', 'text'],
     why: 'the CLI is the top layer',
   },
 };

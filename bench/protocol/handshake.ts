@@ -94,7 +94,7 @@ function join(): void {
   const { state: i2, message: m2 } = createInviterResponse(i1, rng);
   const j2 = consumeInviterResponse(j1, m2);
   const { state: j3, message: m3 } = createJoinerReveal(j2, rng);
-  const i3 = consumeJoinerReveal(i2, m3);
+  const i3 = consumeJoinerReveal(i2, m3, NOW);
   const { message: m4, result } = createInviterConfirm(i3, rng);
   const joined = consumeInviterConfirm(j3, m4);
   if (joined.sas.digits !== result.sas.digits) throw new Error('SAS mismatch');

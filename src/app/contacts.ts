@@ -13,6 +13,7 @@ import type {
   ContactVerification,
 } from '../store/contacts-store.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
+import { mixesScripts, nameProblem, nameSkeleton } from '../text/names.ts';
 import type { ContactView, PathBadge } from './api.ts';
 import { MAX_CONTACT_NAME_CHARS } from './constants.ts';
 import {
@@ -22,25 +23,21 @@ import {
   UnknownContactIdError,
 } from './messaging-errors.ts';
 
-// Control characters and bidirectional overrides can disguise a name on screen.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
-/** A trimmed, valid contact name, or InvalidContactNameError. */
+/** A trimmed, valid contact name (src/text/names.ts rules), or InvalidContactNameError. */
 export function checkContactName(name: unknown): string {
   if (typeof name !== 'string') throw new TypeError(`"name" expected string, got ${typeof name}`);
   const trimmed = name.trim();
-  if (trimmed.length === 0) throw new InvalidContactNameError('it is empty');
-  if ([...trimmed].length > MAX_CONTACT_NAME_CHARS) {
-    throw new InvalidContactNameError(`longer than ${MAX_CONTACT_NAME_CHARS} characters`);
-  }
-  if (FORBIDDEN.test(trimmed)) throw new InvalidContactNameError('it contains control characters');
+  const problem = nameProblem(trimmed);
+  if (problem !== undefined) throw new InvalidContactNameError(problem);
   return trimmed;
 }
 
-/** Names compare case-insensitively (NFC), so "Bob" and "bob" cannot both exist. */
+/**
+ * Names compare by what they look like (NFKC, case, Cyrillic/Greek look-alikes), so "Bob", "bob" and
+ * Cyrillic "Вob" cannot all exist.
+ */
 function key(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  return nameSkeleton(name);
 }
 
 export class Contacts {
@@ -95,13 +92,19 @@ export class Contacts {
     return false;
   }
 
-  /** `base` when free, else "base (2)", "base (3)", … (for names announced by peers). */
+  /**
+   * `base` when free, else "base (2)", "base (3)", … (for names announced by peers). An announced name
+   * that breaks the name rules becomes "contact"; one that mixes Latin with Cyrillic or Greek letters
+   * is flagged "(mixed scripts)", so a look-alike of a contact's name can never pass for it.
+   */
   uniqueName(base: string): string {
-    let candidate = base.trim().slice(0, MAX_CONTACT_NAME_CHARS);
-    if (FORBIDDEN.test(candidate) || candidate.length === 0) candidate = 'contact';
+    let candidate = base.trim();
+    if (nameProblem(candidate) !== undefined) candidate = 'contact';
+    if (mixesScripts(candidate))
+      candidate = `${[...candidate].slice(0, MAX_CONTACT_NAME_CHARS - 16).join('')} (mixed scripts)`;
     if (!this.nameTaken(candidate)) return candidate;
     for (let i = 2; ; i++) {
-      const next = `${candidate.slice(0, MAX_CONTACT_NAME_CHARS - 6)} (${i})`;
+      const next = `${[...candidate].slice(0, MAX_CONTACT_NAME_CHARS - 6).join('')} (${i})`;
       if (!this.nameTaken(next)) return next;
     }
   }
@@ -110,6 +113,19 @@ export class Contacts {
   insertInTx(row: ContactRow, session: Uint8Array): void {
     this.#chat.ensureConversation(row.id, row.name, row.createdAt);
     this.#store.insert(row, session);
+  }
+
+  /**
+   * A new join of an unconfirmed contact's identity: new session, peer and transport under the same id
+   * (its conversation and whatever waits in its outbox stay), verification back to unverified. In the
+   * caller's transaction, then `commit(row)`.
+   */
+  replaceInTx(row: ContactRow, session: Uint8Array): void {
+    this.#store.setSession(row.id, session);
+    this.#store.setPeer(row.id, row.peer);
+    this.#store.setTransport(row.id, row.transport);
+    this.#store.setVerification(row.id, row.verification);
+    this.#store.setSas(row.id, null);
   }
 
   commit(row: ContactRow): void {

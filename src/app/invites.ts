@@ -110,6 +110,13 @@ export interface InvitesHooks {
   readonly onContactAdded: (row: ContactRow, sas: string, role: 'joiner' | 'inviter') => void;
   /** Extra rows for the joiner's contact transaction (its first outbox item: alice speaks first). */
   readonly joinerFirstItemsInTx: (row: ContactRow) => void;
+  /**
+   * Whether the joiner's first ratchet message has arrived for an invited contact (its session can
+   * send). Until then the contact is unconfirmed: the joiner may have died before storing its side.
+   */
+  readonly isConfirmed: (contactId: string) => boolean;
+  /** An unconfirmed contact's session and transport were replaced by a new join: drop in-memory state. */
+  readonly onContactReplaced: (old: ContactRow) => void;
 }
 
 export class Invites {
@@ -205,14 +212,18 @@ export class Invites {
         rng: ctx.rng,
       });
       await channel.write(first.message);
+      ctx.logger.debug('join.step', { step: 'sent-request' });
       const m2 = await read(channel, 'waiting for the inviter', invite.expiresAtSeconds);
+      ctx.logger.debug('join.step', { step: 'got-response' });
       const ready = consumeInviterResponse(first.state, m2);
       const dup = ctx.contacts.list().find((c) => samePublicIdentity(c.peer, ready.inviter.identity));
       if (dup) throw new AlreadyContactError(dup.name);
       const reveal = createJoinerReveal(ready, ctx.rng);
       await channel.write(reveal.message);
+      ctx.logger.debug('join.step', { step: 'sent-reveal' });
       const m4 = await read(channel, 'waiting for the confirmation', invite.expiresAtSeconds);
       result = consumeInviterConfirm(reveal.state, m4);
+      ctx.logger.debug('join.step', { step: 'got-confirm' });
     } catch (error) {
       channel.abort(error instanceof Error ? error : new Error(String(error)));
       ctx.logger.info('join.failed', { code: (error as { code?: string }).code ?? 'unknown' });
@@ -245,6 +256,7 @@ export class Invites {
       this.#hooks.joinerFirstItemsInTx(row);
     });
     ctx.contacts.commit(row);
+    ctx.logger.debug('join.step', { step: 'stored' });
     const sas = formatSasDigits(result.sas);
     ctx.logger.info('join.done', {
       handshakeMs: Math.round(performance.now() - started),
@@ -311,8 +323,10 @@ export class Invites {
     const ctx = this.#ctx;
     const response = createInviterResponse(received, ctx.rng);
     await channel.write(response.message);
+    ctx.logger.debug('invite.step', { step: 'sent-response' });
     const m3 = await channel.read();
-    const revealed = consumeJoinerReveal(response.state, m3);
+    const revealed = consumeJoinerReveal(response.state, m3, ctx.now());
+    ctx.logger.debug('invite.step', { step: 'got-reveal' });
     const joinerPeer = fromLocator(revealed.joinerLocator);
     if (!joinerPeer?.peerId.equals(peerId)) {
       await refuse(channel, 'unknown');
@@ -321,7 +335,15 @@ export class Invites {
     const dup =
       ctx.contacts.byPeer(peerId.toString()) ??
       ctx.contacts.list().find((c) => samePublicIdentity(c.peer, revealed.joiner.identity));
-    if (dup) {
+    // A contact whose joiner never sent its first message (it died before storing its side) is replaced
+    // by a new join of the same identity; a confirmed one, or another identity, is refused.
+    const replacing =
+      dup !== undefined &&
+      !this.#hooks.isConfirmed(dup.id) &&
+      samePublicIdentity(dup.peer, revealed.joiner.identity)
+        ? dup
+        : undefined;
+    if (dup && !replacing) {
       await refuse(channel, 'already-contact');
       return;
     }
@@ -329,12 +351,13 @@ export class Invites {
     const result = confirm.result;
     const session = initSession(result.session, ctx.rng, { backend: ctx.backend });
     const nowMs = ctx.now();
-    const name =
-      alias !== null && !ctx.contacts.nameTaken(alias)
+    const name = replacing
+      ? replacing.name
+      : alias !== null && !ctx.contacts.nameTaken(alias)
         ? alias
         : ctx.contacts.uniqueName(result.peer.displayName);
     const row: ContactRow = {
-      id: toHex(ctx.rng(16)),
+      id: replacing ? replacing.id : toHex(ctx.rng(16)),
       name,
       peer: {
         displayName: result.peer.displayName,
@@ -351,7 +374,8 @@ export class Invites {
       ctx.sql.transaction('storing an invited contact', () => {
         consumed = ctx.invites.consume(id, nowMs);
         if (!consumed) return;
-        ctx.contacts.insertInTx(row, serializeState(session));
+        if (replacing) ctx.contacts.replaceInTx(row, serializeState(session));
+        else ctx.contacts.insertInTx(row, serializeState(session));
       });
     } catch (error) {
       await refuse(channel, 'internal');
@@ -362,8 +386,14 @@ export class Invites {
       return;
     }
     ctx.contacts.commit(row);
+    if (replacing) {
+      ctx.logger.info('invite.rejoined');
+      this.#hooks.onContactReplaced(replacing);
+    }
+    ctx.logger.debug('invite.step', { step: 'stored' });
     // Durable before the joiner learns the join succeeded (crash analysis: docs/messaging.md).
     await channel.write(confirm.message).catch(() => undefined);
+    ctx.logger.debug('invite.step', { step: 'sent-confirm' });
     await channel.close();
     const sas = formatSasDigits(result.sas);
     ctx.logger.info('invite.used');

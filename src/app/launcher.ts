@@ -47,6 +47,8 @@ export interface LauncherInit {
   readonly network?: NetworkOptions | false;
   /** Argon2id parameters for new passphrase profiles instead of tuning (tests use small ones). */
   readonly argon2?: Argon2Params;
+  /** A logger instead of the profile's log file (tests watch events with it). */
+  readonly logger?: Logger;
 }
 
 export function createLauncher(init: LauncherInit): ProfileLauncher {
@@ -54,7 +56,7 @@ export function createLauncher(init: LauncherInit): ProfileLauncher {
   const dir = profileDir(init.dataDir, init.profile);
   let logger: Logger | undefined;
   const log = (): Logger => {
-    logger ??= createFileLogger({ dir, level: init.logLevel });
+    logger ??= init.logger ?? createFileLogger({ dir, level: init.logLevel });
     return logger;
   };
 

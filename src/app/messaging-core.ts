@@ -112,6 +112,8 @@ export class MessagingCore {
     });
     this.#invites = new Invites(this.#ctx, {
       joinerFirstItemsInTx: (row) => this.#messaging.joinerFirstItemsInTx(row),
+      isConfirmed: (id) => this.#messaging.peer(id).canSend(),
+      onContactReplaced: (old) => this.#messaging.forget(old.id),
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);

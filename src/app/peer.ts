@@ -25,6 +25,7 @@ import {
   type RatchetState,
   ratchetDecrypt,
   ratchetEncrypt,
+  type SkipBudget,
   serializeState,
 } from '../protocol/ratchet/index.ts';
 import type { OutboxKind } from '../store/chat-store.ts';
@@ -40,6 +41,7 @@ import {
   MAX_RECEIPT_IDS,
 } from './messaging-payload.ts';
 import type { DeliveryRoute, RouteTarget } from './route.ts';
+import { SkipAllowance } from './skip-budget.ts';
 
 /** Unacknowledged items in flight per contact before the pump waits for receipts. */
 const WINDOW = 4 * OUTBOX_BATCH;
@@ -50,9 +52,12 @@ export class SessionCursor {
   #changed = false;
   readonly #rng: Rng;
 
-  constructor(state: RatchetState, rng: Rng) {
+  readonly #skip: SkipAllowance | undefined;
+
+  constructor(state: RatchetState, rng: Rng, skip?: SkipAllowance) {
     this.#state = state;
     this.#rng = rng;
+    this.#skip = skip;
   }
 
   get state(): RatchetState {
@@ -77,7 +82,9 @@ export class SessionCursor {
 
   /** Decrypts; a failure throws and leaves the tentative state as it was. */
   decrypt(message: Uint8Array): Uint8Array {
-    const { state, plaintext } = ratchetDecrypt(this.#state, message);
+    const decrypt = (skipBudget?: SkipBudget) =>
+      ratchetDecrypt(this.#state, message, skipBudget ? { skipBudget } : {});
+    const { state, plaintext } = this.#skip ? this.#skip.spend(decrypt) : decrypt();
     this.#state = state;
     this.#changed = true;
     return plaintext;
@@ -121,6 +128,8 @@ export class Peer {
   readonly #init: PeerInit;
   readonly #ctx: MessagingContext;
   #session: RatchetState | undefined;
+  /** The contact's skip work allowance (per minute), charged by every decryption. */
+  readonly #skip: SkipAllowance;
   /** The outgoing queue (mirror of the contact's outbox rows), oldest first. */
   #queue: Map<string, QueuedItem> | undefined;
   /** id → when it was last handed to a route (this connection). */
@@ -148,6 +157,7 @@ export class Peer {
     this.id = init.id;
     this.#init = init;
     this.#ctx = init.ctx;
+    this.#skip = new SkipAllowance({ now: init.ctx.now });
   }
 
   // ── the one transaction convention ──
@@ -159,7 +169,7 @@ export class Peer {
    * leaves memory untouched.
    */
   advance<T>(what: string, step: (session: SessionCursor) => StepOutcome<T>): T {
-    const cursor = new SessionCursor(this.#currentSession(), this.#ctx.rng);
+    const cursor = new SessionCursor(this.#currentSession(), this.#ctx.rng, this.#skip);
     const ctx = this.#ctx;
     const riding = [...this.#sentUnsaved.keys()];
     const ridingState = new Map(this.#sentUnsaved);

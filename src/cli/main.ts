@@ -15,6 +15,27 @@ import { PVT_VERSION } from './version.ts';
 
 const pkg = { version: PVT_VERSION };
 
+/**
+ * A number or string flag given last or followed by another flag (`pvt log NAME --limit`), which meow
+ * would quietly replace by its default; undefined when every such flag has its value.
+ */
+function flagWithoutValue(
+  args: readonly string[],
+  flags: Record<string, { readonly type?: string }>,
+): string | undefined {
+  const valued = new Set(
+    Object.entries(flags)
+      .filter(([, f]) => f.type === 'number' || f.type === 'string')
+      .map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+  );
+  for (const [i, a] of args.entries()) {
+    if (a === '--') return undefined;
+    const next = args[i + 1];
+    if (valued.has(a) && (next === undefined || /^--?[A-Za-z]/.test(next))) return a;
+  }
+  return undefined;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { command, rest } = splitCommand(argv);
   if (command === undefined && (rest.includes('--version') || rest.includes('-v'))) {
@@ -29,6 +50,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const spec = findCommand(name);
   if (!spec) {
     process.stderr.write(`pvt: unknown command "${name}" — run "pvt --help" to list commands\n`);
+    return EXIT_USAGE;
+  }
+  const missing = flagWithoutValue(rest, { ...GLOBAL_FLAGS, ...spec.flags });
+  if (missing !== undefined) {
+    process.stderr.write(`pvt ${name}: ${missing} expects a value\n  run "pvt ${name} --help" for usage\n`);
     return EXIT_USAGE;
   }
   let cli: ReturnType<typeof meow>;

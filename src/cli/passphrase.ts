@@ -2,7 +2,7 @@
  * Where a command gets the key passphrase from: --passphrase-file / PVT_PASSPHRASE_FILE, or a masked
  * prompt on the terminal. Never echoes, logs or stores the passphrase.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { AppError } from '../app/errors.ts';
 import type { CommandContext } from './command.ts';
 
@@ -25,6 +25,16 @@ export function readPassphraseFile(path: string): string {
       `cannot read passphrase file ${path}: ${(error as Error).message}`,
     );
   }
+  // A passphrase file others can read protects nothing: say so (the file is still used).
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) {
+      process.stderr.write(
+        `pvt: warning: passphrase file ${path} is readable by other users; run: chmod 600 ${path}\n`,
+      );
+    }
+  } catch {
+    // Read above; a race with its removal changes nothing here.
+  }
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase.length === 0) throw new AppError('PassphraseFileEmpty', `passphrase file ${path} is empty`);
   return passphrase;
@@ -32,8 +42,17 @@ export function readPassphraseFile(path: string): string {
 
 /** Asks on the terminal without echo. Rejects when stdin is not a terminal. */
 export function promptPassphrase(ctx: CommandContext, prompt: string): Promise<string> {
+  return promptHidden(ctx, prompt, () => new PassphraseUnavailableError());
+}
+
+/**
+ * Reads one line from the terminal without echo (secrets: passphrases, invite codes), so they are
+ * neither shown nor left in the shell history or in /proc/PID/cmdline. Rejects with `noTerminal()`
+ * when stdin is not a terminal.
+ */
+export function promptHidden(ctx: CommandContext, prompt: string, noTerminal: () => Error): Promise<string> {
   const { stdin, stderr } = ctx;
-  if (!stdin.isTTY) return Promise.reject(new PassphraseUnavailableError());
+  if (!stdin.isTTY) return Promise.reject(noTerminal());
   return new Promise((resolve, reject) => {
     let value = '';
     stderr.write(prompt);

@@ -3,11 +3,14 @@
  * else in-process — builds the launcher from the global flags, refuses when no identity exists yet,
  * and unlocks with the keychain or a passphrase (file or prompt).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { AppError } from '../app/errors.ts';
 import { createLauncher } from '../app/launcher.ts';
 import { connectDaemon } from '../daemon/client.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
+import { DB_FILE } from '../store/constants.ts';
 import { type CommandContext, UsageError } from './command.ts';
 import { passphraseForUnlock } from './passphrase.ts';
 
@@ -66,6 +69,12 @@ export async function openInProcess(ctx: CommandContext, options: OpenOptions = 
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'absent') {
+    if (existsSync(join(launcher.dataDir, DB_FILE))) {
+      throw new AppError(
+        'ProfileNotFound',
+        `the key file key.json is missing from profile "${ctx.profile}" (${launcher.dataDir}); its database ${DB_FILE} is there and kept, but cannot be read without it: restore key.json from a backup (pvt init would start a new identity and set the old database aside, not delete it)`,
+      );
+    }
     throw new AppError(
       'ProfileNotFound',
       `no identity in profile "${ctx.profile}" (${launcher.dataDir}): run "pvt init --name NAME" or "pvt chat" first`,

@@ -55,16 +55,56 @@ export function ed25519Sign(secretKey: Uint8Array, message: Uint8Array): Uint8Ar
   assertBytes('secretKey', secretKey, 32);
   return fast ? nodeEd25519Sign(secretKey, message) : ed25519.sign(message, secretKey);
 }
+/**
+ * RFC 8032 strict Ed25519 verification on every path: the public key must be a canonical encoding of a
+ * point that is not of small order (a small-order key "verifies" chosen messages with a forged
+ * signature), R must be canonical and S < L. noble runs with `zip215: false` (its default accepts the
+ * looser ZIP-215 rules); OpenSSL is strict on R and S but does not refuse small-order keys, so the key
+ * check runs first on both paths.
+ */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return ed25519VerifyOn(fast ? 'node' : 'noble', publicKey, message, signature);
+}
+
+/** `ed25519Verify` on a named path; exported so tests hold both paths to the same rules. */
+export function ed25519VerifyOn(
+  path: 'node' | 'noble',
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   assertBytes('publicKey', publicKey, 32);
   if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  if (!ed25519PublicKeyIsStrict(publicKey)) return false;
   try {
-    return fast
+    return path === 'node'
       ? nodeEd25519Verify(publicKey, message, signature)
-      : ed25519.verify(signature, message, publicKey);
+      : ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {
     return false;
   }
+}
+
+/** Keys already found strict (identity keys repeat; the check costs a point decompression). */
+const strictKeys = new Set<string>();
+const STRICT_KEY_CACHE_ENTRIES = 1024;
+
+/** True when `publicKey` is the canonical encoding of an Ed25519 point that is not of small order. */
+export function ed25519PublicKeyIsStrict(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false;
+  const hex = Buffer.from(publicKey).toString('hex');
+  if (strictKeys.has(hex)) return true;
+  let ok: boolean;
+  try {
+    ok = !ed25519.Point.fromBytes(publicKey, false).isSmallOrder();
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    if (strictKeys.size >= STRICT_KEY_CACHE_ENTRIES) strictKeys.clear();
+    strictKeys.add(hex);
+  }
+  return ok;
 }
 
 export function x25519Keygen(rng: Rng): KeyPair {

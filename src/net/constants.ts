@@ -40,6 +40,20 @@ export const RATE_LIMIT_MAX_PEERS = 1_024;
 export const INBOUND_CONNECTIONS_PER_SECOND = 20;
 /** Most simultaneous connections of the node. */
 export const MAX_CONNECTIONS = 128;
+/**
+ * Inbound sockets still in the Noise/Yamux upgrade at once. libp2p's default (10) let ten idle sockets
+ * lock everyone out; with INBOUND_UPGRADE_TIMEOUT_MS and the per-host rate one host can hold at most
+ * INBOUND_CONNECTIONS_PER_SECOND × 3 s = 60 of them.
+ */
+export const MAX_PENDING_INBOUND_CONNECTIONS = 256;
+/** An inbound socket must finish the Noise handshake and muxer negotiation within this time. */
+export const INBOUND_UPGRADE_TIMEOUT_MS = 3_000;
+/** Strangers (inbound, not a contact) connected at once; past it the oldest idle one is closed. */
+export const MAX_STRANGER_CONNECTIONS = 32;
+/** A stranger's connection with no invite or relay stream open is closed after this time. */
+export const STRANGER_GRACE_MS = 10_000;
+/** How often stranger connections are checked against STRANGER_GRACE_MS. */
+export const STRANGER_SWEEP_MS = 1_000;
 
 /** First retry delay when a contact cannot be reached or a send fails; doubles up to the maximum. */
 export const RETRY_INITIAL_MS = 1_000;

@@ -24,6 +24,7 @@ import { PVT_KAD_PROTOCOL } from './onion/constants.ts';
 import { createOnionService, type OnionService } from './onion/service.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { guardStrangers } from './stranger-guard.ts';
 
 export type { FrameChannel, Path };
 
@@ -134,6 +135,9 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     relay: { isContact: init.isContact, reachable: () => reachable },
     ...(init.onion ? { dht: { protocol: PVT_KAD_PROTOCOL } } : {}),
   });
+  const strangerGuard = guardStrangers(libp2p as Libp2p, init.isContact, (reason) =>
+    logger.debug('net.stranger_closed', { reason }),
+  );
   const limiter = createRateLimiter();
   const components = { libp2p: libp2p as Libp2p, limiter, logger };
   const chat = createChatService({
@@ -331,6 +335,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onionForMailbox = onion;
   } catch (error) {
     clearInterval(relayTimer);
+    strangerGuard.stop();
     libp2p.removeEventListener('connection:open', onConnectionOpen);
     libp2p.removeEventListener('peer:identify', onIdentify);
     await Promise.resolve(libp2p.stop()).catch(() => undefined);
@@ -384,6 +389,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
       if (stopped) return;
       stopped = true;
       clearInterval(relayTimer);
+      strangerGuard.stop();
       libp2p.removeEventListener('connection:open', onConnectionOpen);
       libp2p.removeEventListener('peer:identify', onIdentify);
       for (const wake of settledWaiters) wake();

@@ -21,8 +21,10 @@ import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import {
   INBOUND_CONNECTIONS_PER_SECOND,
+  INBOUND_UPGRADE_TIMEOUT_MS,
   LISTEN_ATTEMPTS,
   MAX_CONNECTIONS,
+  MAX_PENDING_INBOUND_CONNECTIONS,
   MAX_RELAY_RESERVATIONS,
   RANDOM_PORT_MAX,
   RANDOM_PORT_MIN,
@@ -95,6 +97,8 @@ async function tryStart(init: NodeInit, port: number, ipv6: boolean): Promise<Li
     connectionManager: {
       maxConnections: MAX_CONNECTIONS,
       inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
+      maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
+      inboundUpgradeTimeout: INBOUND_UPGRADE_TIMEOUT_MS,
     },
     ...(relay ? { connectionGater: relayGater(relay) } : {}),
     services: {

@@ -16,6 +16,7 @@ import {
   x25519Keygen,
   x25519PublicKey,
 } from '../crypto/primitives.ts';
+import { nameProblem } from '../text/names.ts';
 import {
   IDENTITY_FINGERPRINT_CHARS,
   IDENTITY_KEY_BYTES,
@@ -52,20 +53,16 @@ export interface PublicIdentity {
   readonly dhPublic: Uint8Array;
 }
 
-// C0 and C1 controls, DEL, and the bidirectional overrides/isolates that can disguise a name on screen.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
 /**
  * Why `name` may not be a display name received from or sent to a peer, or undefined when it may:
- * 1..MAX_DISPLAY_NAME_BYTES UTF-8 bytes, no control characters, no bidirectional overrides.
+ * 1..MAX_DISPLAY_NAME_BYTES UTF-8 bytes and at most MAX_NAME_CHARS (64) characters, nothing invisible,
+ * no control or bidirectional characters (src/text/names.ts).
  */
 export function displayNameProblem(name: string): string | undefined {
   const bytes = utf8(name).length;
   if (bytes === 0) return 'it is empty';
   if (bytes > MAX_DISPLAY_NAME_BYTES) return `longer than ${MAX_DISPLAY_NAME_BYTES} UTF-8 bytes`;
-  if (FORBIDDEN_NAME_CHARS.test(name)) return 'it contains control or bidirectional-override characters';
-  return undefined;
+  return nameProblem(name);
 }
 
 /** Throws TypeError/RangeError naming `name` unless `id` has 32-byte keys and a name peers will accept. */

@@ -47,3 +47,5 @@ export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export const LOG_DEFAULT_MAX_BYTES = 1024 * 1024;
 export const LOG_DEFAULT_KEEP = 3;
+/** Log lines per source (scope + event) per minute; more are counted and dropped (file-logger.ts). */
+export const LOG_LINES_PER_EVENT_PER_MINUTE = 60;

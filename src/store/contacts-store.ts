@@ -55,6 +55,7 @@ export interface ContactsStore {
   setName(id: string, name: string): void;
   setVerification(id: string, verification: ContactVerification): void;
   setTransport(id: string, transport: ContactTransport): void;
+  setPeer(id: string, peer: ContactPeer): void;
   setLastSeen(id: string, atMs: number): void;
   /** The short authentication string of the join, kept until the contact is verified or rejected. */
   setSas(id: string, sas: string | null): void;
@@ -158,6 +159,13 @@ export function createContactsStore(sql: SqlAccess): ContactsStore {
         id,
       );
       changed('saving addresses', r.changes);
+    },
+    setPeer(id, peer) {
+      const r = stmt('UPDATE contacts SET sealed_peer = ? WHERE id = ?').run(
+        sealer.sealText(T, 'peer', id, encodePeer(peer)),
+        id,
+      );
+      changed('saving a contact', r.changes);
     },
     setLastSeen(id, atMs) {
       stmt('UPDATE contacts SET last_seen_at = ? WHERE id = ?').run(atMs, id);

@@ -6,6 +6,7 @@
  * nothing about the UI or what a search matches.
  */
 import type { StoredMessage } from './profile-store.ts';
+import { openMessageBody } from './sealing.ts';
 import { type SqlAccess, statementCache } from './sql-access.ts';
 
 type Row = {
@@ -37,7 +38,7 @@ export function createMessagePages(sql: SqlAccess): MessagePages {
     direction: r.direction,
     state: r.state,
     createdAt: r.created_at,
-    body: sql.sealer.openText('messages', 'body', r.id, r.sealed_body),
+    body: openMessageBody(sql.sealer, r.id, r.sealed_body),
     ...(r.failure ? { failure: r.failure } : {}),
   });
   return {

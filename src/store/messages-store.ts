@@ -5,6 +5,7 @@
  * transaction (the note store and the chat store each run their own); reads map failures to store
  * errors. Knows nothing about what a conversation is for, nor about protocols.
  */
+import { openMessageBody } from './sealing.ts';
 import { type SqlAccess, statementCache } from './sql-access.ts';
 
 export interface MessageRow {
@@ -57,7 +58,7 @@ export function createMessagesStore(sql: SqlAccess): MessagesStore {
     direction: r.direction,
     state: r.state,
     createdAt: r.created_at,
-    body: sealer.openText('messages', 'body', r.id, r.sealed_body),
+    body: openMessageBody(sealer, r.id, r.sealed_body),
     ...(r.failure ? { failure: r.failure } : {}),
   });
   return {

@@ -101,3 +101,18 @@ export function createSealer(masterKey: Uint8Array, rng: Rng): Sealer {
   };
   return sealer;
 }
+
+/** The text shown for a message whose sealed body cannot be opened. */
+export const DAMAGED_MESSAGE_BODY = '[this message is damaged on disk and cannot be shown]';
+
+/**
+ * A message body, or DAMAGED_MESSAGE_BODY when its seal does not open: one damaged row (a bad sector, a
+ * torn copy, tampering) must not hide the rest of a conversation.
+ */
+export function openMessageBody(sealer: Sealer, id: string, sealed: Uint8Array): string {
+  try {
+    return sealer.openText('messages', 'body', id, sealed);
+  } catch {
+    return DAMAGED_MESSAGE_BODY;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * `pvt nat` on this machine, touching no router: with port mapping off (the suite sets
- * PVT_PORT_MAPPING=0; --no-port-mapping here too) it tries no method and says so; without a port and
- * without a daemon it asks for one (exit 2); a bad --stun value exits 2. The lab tests cover the rest.
+ * PVT_PORT_MAPPING=0; --no-port-mapping here too) it tries no method and says so; without a port,
+ * a daemon or a profile it asks for one (exit 2); with a profile it uses (and remembers) the profile's
+ * port; a bad --stun value exits 2. The lab tests cover the rest.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { runPvt, tempHome } from '../helpers/cli.ts';
@@ -36,5 +37,22 @@ describe('pvt nat without the lab', () => {
     });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--stun/);
+  });
+
+  // Issue 10 item 10: a user expects `pvt nat` to just work.
+  test('with a profile and no daemon: the remembered port, chosen and remembered on the first run', async () => {
+    const own = tempHome();
+    try {
+      expect((await runPvt(['init', '--name', 'Nat'], { env: own.env })).code).toBe(0);
+      const args = ['nat', '--json', '--no-port-mapping', '--loopback', '--no-mdns'];
+      const first = await runPvt(args, { env: own.env });
+      expect(first.code, first.stderr).toBe(0);
+      const port = (JSON.parse(first.stdout) as { port: number }).port;
+      expect(port).toBeGreaterThan(0);
+      const again = await runPvt(args, { env: own.env });
+      expect((JSON.parse(again.stdout) as { port: number }).port).toBe(port);
+    } finally {
+      own.cleanup();
+    }
   });
 });

@@ -70,10 +70,10 @@ describe('profile', () => {
 
   test('an empty note and an oversize note are refused', async () => {
     const empty = await runPvt(['note', '   '], { env: home.env });
-    expect(empty.code).toBe(1);
+    expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('empty');
     const big = await runPvt(['note', '-'], { env: home.env, input: 'x'.repeat(9000) });
-    expect(big.code).toBe(1);
+    expect(big.code).toBe(2);
     expect(big.stderr).toContain('too long');
   });
 

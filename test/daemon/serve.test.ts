@@ -75,12 +75,12 @@ describe('pvt daemon serving a profile', () => {
 
   test('errors keep their code and message through the socket', async () => {
     const empty = await runPvt(['note', '--json', '   '], { env: profile.home.env });
-    expect(empty.code).toBe(1);
+    expect(empty.code).toBe(2);
     expect(JSON.parse(empty.stderr)).toEqual({
       error: { code: 'EmptyMessage', message: 'message is empty' },
     });
     const big = await runPvt(['note', '-'], { env: profile.home.env, input: 'x'.repeat(9000) });
-    expect(big.code).toBe(1);
+    expect(big.code).toBe(2);
     expect(big.stderr).toBe('pvt note: message too long: 9000 bytes, the limit is 8192 bytes\n');
   });
 

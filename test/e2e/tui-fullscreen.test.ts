@@ -47,7 +47,7 @@ async function shellWithHistory(): Promise<TmuxSession> {
   return s;
 }
 
-/** The pid of the process titled "pvt" under `root`. */
+/** The pid of the program the pane's bash runs (pvt chat), found under the pane's process. */
 function pvtUnder(root: number): number {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
     .trim()
@@ -55,10 +55,10 @@ function pvtUnder(root: number): number {
     .map((l) => l.trim().split(/\s+/u));
   let level = [String(root)];
   for (let depth = 0; depth < 4; depth++) {
-    const kids = rows.filter((r) => level.includes(r[1]!));
-    const found = kids.find((r) => r[2] === 'pvt');
-    if (found) return Number(found[0]);
-    level = kids.map((r) => r[0]!);
+    const shells = rows.filter((r) => level.includes(r[0]!) && r[2] === 'bash').map((r) => r[0]!);
+    const child = rows.find((r) => shells.includes(r[1]!) && r[2] !== 'bash');
+    if (child) return Number(child[0]);
+    level = rows.filter((r) => level.includes(r[1]!)).map((r) => r[0]!);
   }
   throw new Error('pvt chat is not running in the pane');
 }
@@ -149,7 +149,7 @@ describe.skipIf(!hasTmux)('pvt chat full screen in tmux', () => {
     await expectRestored(s, before);
 
     before = await startChat(s);
-    // pvt chat is a descendant of the pane's process (sh → bash → pvt); its process title is "pvt".
+    // pvt chat is the child of the pane's bash (sh → bash → pvt).
     const pid = pvtUnder(s.panePid());
     process.kill(Number(pid), 'SIGTERM');
     await expectRestored(s, before);

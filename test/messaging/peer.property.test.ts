@@ -274,3 +274,56 @@ describe('Peer against a model', () => {
     );
   }, 120_000);
 });
+
+describe('commits per message (docs/messaging.md)', () => {
+  it('a lone message: two commits on the sender, one on the receiver; a burst of 100 is group-committed', async () => {
+    const sides = await twoSides();
+    const commits: Record<Name, string[]> = { a: [], b: [] };
+    for (const name of ['a', 'b'] as const) {
+      const sql = sides[name].store.sql as { transaction: <T>(what: string, fn: () => T) => T };
+      const run = sql.transaction.bind(sql);
+      sql.transaction = <T>(what: string, fn: () => T): T => {
+        commits[name].push(what);
+        return run(what, fn);
+      };
+    }
+    const deliverAll = async (from: Side) => {
+      const to = sides[other(from.name)];
+      for (const f of from.wire.splice(0)) await to.messaging.inbound(to.contactId, f);
+      await settle();
+    };
+    try {
+      const row = sides.a.contacts.byId(sides.a.contactId);
+      if (!row) throw new Error('no contact');
+      sides.a.messaging.send(row, 'lone');
+      await settle();
+      await deliverAll(sides.a); // the message reaches b, which stores it and encrypts the receipt
+      await deliverAll(sides.b); // the receipt reaches a
+      expect(commits.a).toEqual(['queueing a message', 'receiving messages']);
+      expect(commits.b).toEqual(['receiving messages']);
+      const lone = sides.a.store.listMessages(sides.a.contactId).find((m) => m.body === 'lone');
+      expect(lone?.state).toBe('delivered');
+
+      commits.a.length = 0;
+      commits.b.length = 0;
+      for (let i = 0; i < 100; i++) sides.a.messaging.send(row, `burst ${i}`);
+      await settle();
+      await deliverAll(sides.a);
+      await deliverAll(sides.b);
+      // 100 sends are 100 commits (each is durable when `send` returns); the receiver stores the burst
+      // that arrived together in one commit, with one receipt, and the sender applies it in one.
+      expect(commits.a.filter((w) => w === 'queueing a message')).toHaveLength(100);
+      expect(commits.a.filter((w) => w !== 'queueing a message')).toEqual(['receiving messages']);
+      expect(commits.b).toEqual(['receiving messages']);
+      const received = sides.b.store
+        .listMessages(sides.b.contactId, { limit: 1000 })
+        .filter((m) => m.direction === 'in');
+      expect(received).toHaveLength(101);
+      const sent = sides.a.store.listMessages(sides.a.contactId, { limit: 1000 });
+      expect(sent.every((m) => m.state === 'delivered')).toBe(true);
+    } finally {
+      for (const name of ['a', 'b'] as const) await sides[name].messaging.stop();
+      for (const name of ['a', 'b'] as const) sides[name].store.close();
+    }
+  });
+});

@@ -106,7 +106,7 @@ export function runJoin(p: Parties, o: { replyTo?: Uint8Array; nowMs?: number } 
   const { state: i2, message: msg2 } = createInviterResponse(i1, p.rng);
   const j2 = consumeInviterResponse(j1, msg2);
   const { state: j3, message: msg3 } = createJoinerReveal(j2, p.rng);
-  const i3 = consumeJoinerReveal(i2, msg3);
+  const i3 = consumeJoinerReveal(i2, msg3, nowMs);
   const { message: msg4, result: inviter } = createInviterConfirm(i3, p.rng);
   const joiner = consumeInviterConfirm(j3, msg4);
   return { msg1, msg2, msg3, msg4, j1, j2, j3, i1, i2, i3, joiner, inviter };

@@ -155,7 +155,7 @@ describe('a tampered byte', () => {
           : i === 1
             ? 'UnexpectedHandshakeMessage'
             : 'HandshakeAuthFailed';
-      expect([i, codeOf(() => consumeJoinerReveal(t.i2, flip(t.msg3, i)))]).toEqual([i, expected]);
+      expect([i, codeOf(() => consumeJoinerReveal(t.i2, flip(t.msg3, i), NOW_MS))]).toEqual([i, expected]);
     }
   });
   test('in the InviterConfirm → HandshakeAuthFailed', () => {
@@ -172,7 +172,7 @@ describe('a tampered byte', () => {
   test('…and no rejection changed any state: the honest messages still complete the join', () => {
     expect(t).toEqual(snap);
     const j2 = consumeInviterResponse(t.j1, t.msg2);
-    const i3 = consumeJoinerReveal(t.i2, t.msg3);
+    const i3 = consumeJoinerReveal(t.i2, t.msg3, NOW_MS);
     expect(consumeInviterConfirm(t.j3, t.msg4).sas).toEqual(i3.sas);
     expect(j2.sas).toEqual(t.joiner.sas);
   });
@@ -182,7 +182,7 @@ describe('truncated, extended and oversize messages', () => {
   const cases = [
     ['JoinRequest', t.msg1, (m: Uint8Array) => consumeJoinRequest(p.inviterInvite, m, NOW_MS)],
     ['InviterResponse', t.msg2, (m: Uint8Array) => consumeInviterResponse(t.j1, m)],
-    ['JoinerReveal', t.msg3, (m: Uint8Array) => consumeJoinerReveal(t.i2, m)],
+    ['JoinerReveal', t.msg3, (m: Uint8Array) => consumeJoinerReveal(t.i2, m, NOW_MS)],
     ['InviterConfirm', t.msg4, (m: Uint8Array) => consumeInviterConfirm(t.j3, m)],
   ] as const;
   test.each(cases)('%s truncated or extended → MalformedHandshakeMessage', (_name, message, consume) => {
@@ -207,12 +207,12 @@ describe('replayed and reordered messages', () => {
     expect(codeOf(() => consumeInviterConfirm(t.j3, t.msg2))).toBe('UnexpectedHandshakeMessage');
   });
   test('the JoinRequest replayed while the inviter awaits the reveal → UnexpectedHandshakeMessage', () => {
-    expect(codeOf(() => consumeJoinerReveal(t.i2, t.msg1))).toBe('UnexpectedHandshakeMessage');
+    expect(codeOf(() => consumeJoinerReveal(t.i2, t.msg1, NOW_MS))).toBe('UnexpectedHandshakeMessage');
   });
   test('messages of another join over the same invite → HandshakeAuthFailed (the transcript differs)', () => {
     const u = runJoin(p);
     expect(codeOf(() => consumeInviterResponse(t.j1, u.msg2))).toBe('HandshakeAuthFailed');
-    expect(codeOf(() => consumeJoinerReveal(t.i2, u.msg3))).toBe('HandshakeAuthFailed');
+    expect(codeOf(() => consumeJoinerReveal(t.i2, u.msg3, NOW_MS))).toBe('HandshakeAuthFailed');
     expect(codeOf(() => consumeInviterConfirm(t.j3, u.msg4))).toBe('HandshakeAuthFailed');
   });
   test('a JoinRequest replayed after the join names the consumed invite id, which the caller refuses', () => {
@@ -230,13 +230,13 @@ describe('SAS commit mismatch', () => {
     const other = x25519Keygen(p.rng);
     const j2 = consumeInviterResponse({ ...t.j1, ephemeral: other }, t.msg2);
     const { message } = createJoinerReveal(j2, p.rng);
-    expect(codeOf(() => consumeJoinerReveal(t.i2, message))).toBe('SasCommitMismatch');
+    expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('SasCommitMismatch');
   });
   test('a joiner revealing another identity than it committed to → SasCommitMismatch', () => {
     const other = generateIdentity({ displayName: 'Jo Joiner', nowMs: NOW_MS, rng: p.rng });
     const j2 = consumeInviterResponse({ ...t.j1, identity: other }, t.msg2);
     const { message } = createJoinerReveal(j2, p.rng);
-    expect(codeOf(() => consumeJoinerReveal(t.i2, message))).toBe('SasCommitMismatch');
+    expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('SasCommitMismatch');
   });
 });
 
@@ -246,7 +246,7 @@ describe('a joiner that cannot sign for the identity it revealed', () => {
     const j2 = consumeInviterResponse(t.j1, t.msg2);
     const impostor = { ...j2, identity: { ...j2.identity, signSecret: other.signSecret } };
     const { message } = createJoinerReveal(impostor, p.rng);
-    expect(codeOf(() => consumeJoinerReveal(t.i2, message))).toBe('HandshakeAuthFailed');
+    expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('HandshakeAuthFailed');
   });
 });
 

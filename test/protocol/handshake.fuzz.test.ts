@@ -32,7 +32,7 @@ import {
   REVEAL_B_PLAINTEXT_BYTES,
 } from '../../src/protocol/handshake/wire.ts';
 import { publicIdentity } from '../../src/protocol/identity.ts';
-import { parties, runJoin } from './fixtures.ts';
+import { NOW_MS, parties, runJoin } from './fixtures.ts';
 import { FUZZ_RUNS, mutatedBytes, onlyProtocolErrors, sameLengthMutations } from './fuzz-helpers.ts';
 
 const p = parties('handshake fuzz');
@@ -72,13 +72,15 @@ describe('message decoders: any bytes', () => {
   });
   test('consumeJoinerReveal (arbitrary bytes)', () => {
     fc.assert(
-      fc.property(anyBytes, (b) => onlyProtocolErrors(() => consumeJoinerReveal(t.i2, b))),
+      fc.property(anyBytes, (b) => onlyProtocolErrors(() => consumeJoinerReveal(t.i2, b, NOW_MS))),
       { numRuns: FUZZ_RUNS },
     );
   });
   test('consumeJoinerReveal (in-place mutations of the honest message)', () => {
     fc.assert(
-      fc.property(sameLengthMutations(t.msg3), (b) => onlyProtocolErrors(() => consumeJoinerReveal(t.i2, b))),
+      fc.property(sameLengthMutations(t.msg3), (b) =>
+        onlyProtocolErrors(() => consumeJoinerReveal(t.i2, b, NOW_MS)),
+      ),
       { numRuns: Math.ceil(FUZZ_RUNS / 10) },
     );
   });

@@ -99,7 +99,7 @@ describe('a complete join', () => {
   });
 
   test('the message size does not depend on the names, locators or reply locator', () => {
-    const q = parties('handshake sizes', { inviterName: 'I'.repeat(200), joinerName: '🐉'.repeat(64) });
+    const q = parties('handshake sizes', { inviterName: 'I'.repeat(64), joinerName: '🐉'.repeat(64) });
     const u = runJoin({ ...q, joinerLocator: { ...q.joinerLocator, addrs: [] } });
     expect([u.msg1, u.msg2, u.msg3, u.msg4].map((m) => m.length)).toEqual([219, 1644, 2297, 1975]);
     expect(u.inviter.peer.displayName).toBe('🐉'.repeat(64));
@@ -124,7 +124,7 @@ describe('a complete join', () => {
     const j2c = snapshot(j2);
     const { state: j3, message: m3 } = createJoinerReveal(j2, q.rng);
     const [j3c, m3c] = [snapshot(j3), snapshot(m3)];
-    const i3 = consumeJoinerReveal(i2, m3);
+    const i3 = consumeJoinerReveal(i2, m3, NOW_MS);
     const i3c = snapshot(i3);
     const { message: m4 } = createInviterConfirm(i3, q.rng);
     const m4c = snapshot(m4);
@@ -178,14 +178,14 @@ describe('a man in the middle who knows the invite secret', () => {
     const { state: i2, message: n2 } = createInviterResponse(i1, p.rng);
     const mj2 = consumeInviterResponse(mj1, n2);
     const { state: mj3, message: n3 } = createJoinerReveal(mj2, p.rng);
-    const i3 = consumeJoinerReveal(i2, n3);
+    const i3 = consumeJoinerReveal(i2, n3, NOW_MS);
     const { message: n4, result: inviterSide } = createInviterConfirm(i3, p.rng);
     consumeInviterConfirm(mj3, n4);
 
     const { state: mi2, message: m2 } = createInviterResponse(mi1, p.rng);
     const j2 = consumeInviterResponse(j1, m2);
     const { state: j3, message: m3 } = createJoinerReveal(j2, p.rng);
-    const mi3 = consumeJoinerReveal(mi2, m3);
+    const mi3 = consumeJoinerReveal(mi2, m3, NOW_MS);
     const { message: m4 } = createInviterConfirm(mi3, p.rng);
     const joinerSide = consumeInviterConfirm(j3, m4);
 

@@ -137,10 +137,10 @@ describe('displayNameProblem', () => {
     ['Zoë Ørsted-Müller', undefined],
     ['', 'it is empty'],
     ['x'.repeat(MAX_DISPLAY_NAME_BYTES + 1), `longer than ${MAX_DISPLAY_NAME_BYTES} UTF-8 bytes`],
-    ['evil\u001b]0;pwned\u0007', 'it contains control or bidirectional-override characters'],
-    ['line\nbreak', 'it contains control or bidirectional-override characters'],
-    ['abc\u202Egpj.exe', 'it contains control or bidirectional-override characters'],
-    ['c1\u0085control', 'it contains control or bidirectional-override characters'],
+    ['evil\u001b]0;pwned\u0007', 'it contains control, invisible or bidirectional characters'],
+    ['line\nbreak', 'it contains control, invisible or bidirectional characters'],
+    ['abc\u202Egpj.exe', 'it contains control, invisible or bidirectional characters'],
+    ['c1\u0085control', 'it contains control, invisible or bidirectional characters'],
   ])('%j → %s', (name, problem) => {
     expect(displayNameProblem(name)).toBe(problem);
   });

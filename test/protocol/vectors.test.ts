@@ -249,7 +249,7 @@ describe('handshake vector', () => {
     expect(toHex(j3.sym.h)).toBe(v.transcript.afterJoinerReveal.h);
     expect(toHex(j3.sym.ck)).toBe(v.transcript.afterJoinerReveal.ck);
 
-    const i3 = consumeJoinerReveal(i2, fromHex(v.messages.joinerReveal));
+    const i3 = consumeJoinerReveal(i2, fromHex(v.messages.joinerReveal), v.nowMs);
     expect(i3.sas.digits).toBe(v.sas.digits);
     expect(i3.joiner.displayName).toBe(v.joiner.displayName);
     const rng4 = scriptedRng(v.randomness.inviterConfirm);

@@ -2,6 +2,7 @@
  * `pvt contacts`: the contact list with verification mark, path badge and fingerprint.
  */
 import type { ContactView } from '../../app/api.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { withPvt } from '../session.ts';
 
@@ -26,9 +27,10 @@ export const contactsCommand: CommandSpec = {
       ctx.stdout.write('no contacts yet — invite someone with: pvt invite\n');
       return 0;
     }
-    const width = Math.max(...contacts.map((c) => c.name.length));
-    for (const c of contacts) {
-      ctx.stdout.write(`${verificationMark(c)} ${c.name.padEnd(width)}  ${c.fingerprint}  ${c.path}\n`);
+    const names = contacts.map((c) => sanitizeLine(c.name));
+    const width = Math.max(...names.map((n) => n.length));
+    for (const [i, c] of contacts.entries()) {
+      ctx.stdout.write(`${verificationMark(c)} ${names[i]!.padEnd(width)}  ${c.fingerprint}  ${c.path}\n`);
     }
     return 0;
   },

@@ -2,8 +2,11 @@
  * `pvt init`: creates an identity without the TUI. Protection: the passphrase from --passphrase-file
  * when given, else the OS keychain when it answers, else a passphrase asked twice on the terminal.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProtectionChoice } from '../../app/api.ts';
 import { AppError } from '../../app/errors.ts';
+import { DB_FILE } from '../../store/constants.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
 import { launcherFor } from '../session.ts';
@@ -55,6 +58,11 @@ export const initCommand: CommandSpec = {
         protection.kind === 'passphrase'
           ? 'Creating identity (tuning Argon2id key derivation, about a second)…\n'
           : 'Creating identity (key in the OS keychain)…\n',
+      );
+    }
+    if (existsSync(join(launcher.dataDir, DB_FILE))) {
+      ctx.stderr.write(
+        `note: ${join(launcher.dataDir, DB_FILE)} has no key.json; it is kept, renamed ${DB_FILE}.orphan-…, and a new identity is created beside it (restore key.json instead to keep the old one)\n`,
       );
     }
     const api = await launcher.create({ displayName: name, protection });

@@ -3,8 +3,11 @@
  * it keeps the node up with a live "waiting" line until someone joins (then shows the SAS), the invite
  * expires, or Ctrl+C; with a daemon running, the daemon waits for the join.
  */
+
 import type { PvtApi, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
+import { INVITE_MAX_TTL_SECONDS } from '../../protocol/constants.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { qrCells, qrMatrix, renderQr } from '../../ui/qr.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
@@ -51,7 +54,7 @@ function waitForJoin(ctx: CommandContext, api: PvtApi, expiresAt: number): Promi
     }, 1000);
     const unsubscribe = api.subscribe((event: PvtEvent) => {
       if (event.type !== 'contact-added') return;
-      const c = event.contact;
+      const c = { ...event.contact, name: sanitizeLine(event.contact.name) };
       if (ctx.json) ctx.stdout.write(`${JSON.stringify({ joined: c, sas: event.sas })}\n`);
       else {
         ctx.stdout.write(
@@ -110,6 +113,9 @@ export const inviteCommand: CommandSpec = {
   async run(ctx, input, flags) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
     const expiresInMs = parseDuration('--expires', String(flags.expires));
+    if (expiresInMs < 1000 || expiresInMs > INVITE_MAX_TTL_SECONDS * 1000) {
+      throw new UsageError(`--expires expects 1s .. 30d, got ${String(flags.expires)}`);
+    }
     const alias = typeof flags.name === 'string' ? flags.name : undefined;
     const daemon = await connectDaemon({ profileDir: launcherFor(ctx).dataDir });
     const api = daemon ?? (await openInProcess(ctx, { network: true }));

@@ -5,6 +5,7 @@
 import type { MessageView, PvtApi } from '../../app/api.ts';
 import { SELF_CONVERSATION } from '../../app/api.ts';
 import { MAX_MESSAGE_PAGE } from '../../app/constants.ts';
+import { sanitizeBlock, sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
 import { contactArg } from '../contact-arg.ts';
 import { openPvt } from '../session.ts';
@@ -24,16 +25,25 @@ const STATE_MARK: Record<string, string> = {
   stored: '',
 };
 
-function line(m: MessageView, peer: string | undefined): string {
-  const who = m.direction === 'in' ? (peer ?? 'them') : 'me';
-  const why = m.state === 'failed' && m.failure ? ` ${m.failure}` : '';
+/**
+ * One message as text. Everything from a contact (the body, the name) goes through the sanitizer: no
+ * escape sequence reaches the terminal, and the lines after a body's first are indented by
+ * CONTINUATION so no line of a message can pass for another message.
+ */
+export function line(m: MessageView, peer: string | undefined): string {
+  const who = m.direction === 'in' ? sanitizeLine(peer ?? 'them') : 'me';
+  const why = m.state === 'failed' && m.failure ? ` ${sanitizeLine(m.failure)}` : '';
   // 'stored' is a note's final state, but for a message to a contact it means: waiting in its mailbox.
   const symbol = m.state === 'stored' && peer !== undefined ? '✉ in their mailbox' : STATE_MARK[m.state];
   const mark = m.direction === 'out' && symbol ? `  ${symbol}${why}` : '';
+  const body = sanitizeBlock(m.body, CONTINUATION);
   return peer === undefined
-    ? `${stamp(m.createdAt)}  ${m.body}\n`
-    : `${stamp(m.createdAt)}  ${who}: ${m.body}${mark}\n`;
+    ? `${stamp(m.createdAt)}  ${body}\n`
+    : `${stamp(m.createdAt)}  ${who}: ${body}${mark}\n`;
 }
+
+/** The indent of a message's second and later lines (a timestamp never starts with "  │ "). */
+const CONTINUATION = '                  │ ';
 
 function follow(
   ctx: CommandContext,
@@ -99,7 +109,7 @@ export const logCommand: CommandSpec = {
         ctx.stdout.write(
           name === undefined
             ? 'no notes yet — write one with: pvt note "text"\n'
-            : `no messages with ${name} yet\n`,
+            : `no messages with ${sanitizeLine(name)} yet\n`,
         );
       } else for (const m of messages) ctx.stdout.write(line(m, name));
       if (flags.follow === true) return await follow(ctx, api, conversationId, name);

@@ -2,7 +2,8 @@
  * `pvt nat [--json] [--port N]`: diagnoses NAT traversal once for the profile's TCP port — default
  * gateway, local addresses, each port-mapping method tried (PCP, NAT-PMP, UPnP) with its result and
  * time, the mapping obtained and the verdict — then deletes the mapping it made before exiting. The
- * port is --port, else the running daemon's; when that daemon maps its port itself, its own diagnosis
+ * port is --port, else the running daemon's, else the profile's remembered one (chosen and remembered when
+ * there is none); when that daemon maps its port itself, its own diagnosis
  * is reported instead (a second mapping would replace the daemon's and then delete it).
  * `--stun HOST:PORT` (repeatable or comma-separated; env PVT_STUN_SERVERS) also asks those STUN
  * servers, from one UDP socket, which address:port they see: the NAT's mapping behaviour, `symmetric
@@ -24,7 +25,7 @@ import {
 } from '../../net/nat/service.ts';
 import { parseStunServers, type StunObservation, type StunServer, stunObserve } from '../../net/nat/stun.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { launcherFor, withPvt } from '../session.ts';
+import { launcherFor, openInProcess, withPvt } from '../session.ts';
 
 export interface NatReport extends NatDiagnosis {
   readonly portMapping: boolean;
@@ -82,6 +83,24 @@ async function fromDaemon(ctx: Parameters<CommandSpec['run']>[0]): Promise<
     };
   } finally {
     conn.close();
+  }
+}
+
+/**
+ * The profile's own port when no daemon runs: the node starts in this process for a moment (no port
+ * mapping, no mDNS) on the remembered port, or on a new one that is then remembered, as `pvt daemon`
+ * would. Undefined when there is no profile.
+ */
+async function profilePort(ctx: Parameters<CommandSpec['run']>[0]): Promise<number | undefined> {
+  if ((await launcherFor(ctx).inspect()).state === 'absent') return undefined;
+  const quiet = { ...ctx, network: { ...ctx.network, portMapping: false, mdns: false } };
+  const api = await openInProcess(quiet, { network: true });
+  try {
+    const net = await api.network();
+    const tcp = net.addresses.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p !== undefined);
+    return tcp === undefined ? undefined : Number(tcp);
+  } finally {
+    await api.close();
   }
 }
 
@@ -147,7 +166,7 @@ export const natCommand: CommandSpec = {
   summary: 'diagnose NAT traversal and port mapping for the node’s port',
   usage: ['pvt nat [--json] [--port N] [--stun HOST:PORT]...', 'pvt nat --allow|--forbid'],
   details:
-    'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s), ' +
+    'Tries PCP, NAT-PMP and UPnP on the default gateway for the TCP port (--port, else the running daemon’s, else the profile’s remembered one: chosen and remembered when there is none), ' +
     'prints each result, the mapping and the verdict (public, mapped, behind CGNAT, double NAT, symmetric NAT, ' +
     'unreachable), and deletes the mapping it made before exiting. When the profile’s daemon runs and maps its ' +
     'port itself, its diagnosis and mapping are shown instead (and left in place). With --stun (or ' +
@@ -208,8 +227,10 @@ export const natCommand: CommandSpec = {
       ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
       return 0;
     }
-    const port = ctx.network.port > 0 ? ctx.network.port : daemon?.port;
-    if (port === undefined) throw new UsageError('give --port N (or start the daemon: its port is used)');
+    const port = ctx.network.port > 0 ? ctx.network.port : (daemon?.port ?? (await profilePort(ctx)));
+    if (port === undefined) {
+      throw new UsageError('give --port N (or create a profile or start the daemon: their port is used)');
+    }
     const portMapping = ctx.network.portMapping;
     const d = await diagnoseNat({
       port,

@@ -3,6 +3,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { AppError } from '../../app/errors.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
@@ -26,7 +27,7 @@ export const removeCommand: CommandSpec = {
     }
     await withPvt(ctx, async (api) => api.removeContact((await contactArg(api, name)).id));
     if (ctx.json) ctx.stdout.write(`${JSON.stringify({ removed: name })}\n`);
-    else ctx.stdout.write(`removed ${name}\n`);
+    else ctx.stdout.write(`removed ${sanitizeLine(name)}\n`);
     return 0;
   },
 };

@@ -1,6 +1,8 @@
 /**
  * `pvt rename OLD NEW`: changes the local name of a contact (only you see it).
  */
+
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
@@ -18,7 +20,7 @@ export const renameCommand: CommandSpec = {
       api.renameContact((await contactArg(api, input[0] as string)).id, input[1] as string),
     );
     if (ctx.json) ctx.stdout.write(`${JSON.stringify(contact)}\n`);
-    else ctx.stdout.write(`renamed ${input[0]} to ${contact.name}\n`);
+    else ctx.stdout.write(`renamed ${sanitizeLine(input[0] as string)} to ${sanitizeLine(contact.name)}\n`);
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import { natSummary } from '../../app/nat-summary.ts';
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
 import { daemonPaths } from '../../daemon/files.ts';
 import { CONTROL_METHODS, type DaemonStatus } from '../../daemon/methods.ts';
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
 
@@ -57,7 +58,7 @@ function render(r: StatusReport): string {
     : 'not running (start it with: pvt daemon)';
   return [
     `profile:     ${r.profile.name} (${r.profile.dataDir})`,
-    `name:        ${r.profile.displayName}`,
+    `name:        ${sanitizeLine(r.profile.displayName)}`,
     `fingerprint: ${r.profile.fingerprint}`,
     `daemon:      ${daemon}`,
     `network:     ${r.network.summary}`,

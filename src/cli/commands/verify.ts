@@ -3,6 +3,7 @@
  * number (and its QR code) for comparing later.
  */
 
+import { sanitizeLine } from '../../text/sanitize.ts';
 import { renderQr } from '../../ui/qr.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { contactArg } from '../contact-arg.ts';
@@ -26,10 +27,11 @@ export const verifyCommand: CommandSpec = {
       throw new UsageError('use either --confirm or --reject');
     if (flags.confirm === true || flags.reject === true) {
       const decision = flags.confirm === true ? 'confirm' : 'reject';
-      const contact = await withPvt(ctx, async (api) =>
+      const verified = await withPvt(ctx, async (api) =>
         api.verifyContact((await contactArg(api, name)).id, decision),
       );
-      if (ctx.json) ctx.stdout.write(`${JSON.stringify(contact)}\n`);
+      const contact = { ...verified, name: sanitizeLine(verified.name) };
+      if (ctx.json) ctx.stdout.write(`${JSON.stringify(verified)}\n`);
       else if (decision === 'confirm') ctx.stdout.write(`✓ ${contact.name} is verified\n`);
       else {
         ctx.stdout.write(
@@ -39,23 +41,24 @@ export const verifyCommand: CommandSpec = {
       }
       return 0;
     }
-    const [number, contact] = await withPvt(ctx, async (api) => {
+    const [number, stored] = await withPvt(ctx, async (api) => {
       const { id } = await contactArg(api, name);
       return Promise.all([api.safetyNumber(id), api.contact(id)]);
     });
     if (ctx.json) {
       ctx.stdout.write(
-        `${JSON.stringify({ name, safetyNumber: number, verification: contact.verification, sas: contact.sas ?? null })}\n`,
+        `${JSON.stringify({ name, safetyNumber: number, verification: stored.verification, sas: stored.sas ?? null })}\n`,
       );
       return 0;
     }
+    const contact = { ...stored, name: sanitizeLine(stored.name) };
     if (contact.verification === 'unverified' && contact.sas) {
       ctx.stdout.write(
         `${contact.name} is not verified yet. The code (SAS) from your join: ${contact.sas}\n` +
           `Compare it with ${contact.name}, then: pvt verify ${contact.name} --confirm (or --reject)\n\n`,
       );
     }
-    ctx.stdout.write(`Safety number with ${name} (compare all 60 digits):\n\n`);
+    ctx.stdout.write(`Safety number with ${contact.name} (compare all 60 digits):\n\n`);
     const groups = number.split(' ');
     for (let i = 0; i < groups.length; i += 4) ctx.stdout.write(`  ${groups.slice(i, i + 4).join('  ')}\n`);
     ctx.stdout.write('\n');

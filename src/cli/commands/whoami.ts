@@ -1,6 +1,8 @@
 /**
  * `pvt whoami`: display name, short fingerprint, data dir and key protection of the current profile.
  */
+
+import { sanitizeLine } from '../../text/sanitize.ts';
 import type { CommandSpec } from '../command.ts';
 import { withPvt } from '../session.ts';
 
@@ -17,7 +19,7 @@ export const whoamiCommand: CommandSpec = {
     } else {
       ctx.stdout.write(
         [
-          `name:        ${info.displayName}`,
+          `name:        ${sanitizeLine(info.displayName)}`,
           `fingerprint: ${info.fingerprint}`,
           `profile:     ${info.profile}`,
           `data dir:    ${info.dataDir}`,

@@ -1,5 +1,8 @@
 /**
- * Reads all of stdin as UTF-8 (for "-" arguments), with a size cap so a runaway pipe can't exhaust memory.
+ * Reads all of stdin as UTF-8 (message text, an invite code), with a size cap so a runaway pipe can't
+ * exhaust memory. Invalid UTF-8 is refused (it would be replaced by U+FFFD and sent altered). The text
+ * is kept byte-exact except for one final line break ("\n" or "\r\n"), which `echo`, here-strings and
+ * editors add: `printf 'a\n\n' | pvt send NAME` sends "a\n".
  */
 import { UsageError } from '../command.ts';
 
@@ -14,5 +17,11 @@ export async function readStdin(stdin: NodeJS.ReadStream): Promise<string> {
     if (total > MAX_STDIN_BYTES) throw new UsageError(`stdin larger than ${MAX_STDIN_BYTES} bytes`);
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new UsageError('stdin is not valid UTF-8; nothing was sent');
+  }
+  return text.replace(/\r?\n$/u, '');
 }

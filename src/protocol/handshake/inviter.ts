@@ -145,11 +145,18 @@ export function createInviterResponse(
 
 /**
  * Message 3 in: checks the reveal against the commitment (SasCommitMismatch), the joiner's identity
- * (signature and se) and derives the SAS. The caller should check here that `state.inviteId` is not
- * consumed yet, then record it when it sends the InviterConfirm.
+ * (signature and se) and derives the SAS. InviteExpired when the invite expired since message 1 (a
+ * reveal held back, or one arriving late through a mailbox, does not outlive the invite). The caller
+ * should check here that `state.inviteId` is not consumed yet, then record it when it sends the
+ * InviterConfirm.
  */
-export function consumeJoinerReveal(state: InviterAwaitingReveal, message: Uint8Array): InviterRevealed {
+export function consumeJoinerReveal(
+  state: InviterAwaitingReveal,
+  message: Uint8Array,
+  nowMs: number,
+): InviterRevealed {
   assertStep(state, 'inviter/awaiting-reveal');
+  assertInviteNotExpired(state.invite.invite, nowMs);
   expectMessage(message, 'joinerReveal');
   const prefixEnd = HEADER_BYTES + HANDSHAKE_NONCE_BYTES;
   const prefix = message.subarray(0, prefixEnd);

@@ -12,6 +12,7 @@ import { assertInviteNotExpired, type Invite, inviteId } from '../invite/invite-
 import { assertLocator, type TransportLocator } from '../invite/locator.ts';
 import { deriveSas, sasCommitment } from '../sas.ts';
 import {
+  assertPeerDhPublicKey,
   assertPeerKemPublicKey,
   dhWithPeer,
   encapsulateToPeer,
@@ -202,6 +203,10 @@ export function consumeInviterConfirm(state: JoinerAwaitingConfirm, message: Uin
     'inviterConfirm',
   );
   const p = decodeConfirmPlaintext(plaintext);
+  // Bob's initial ratchet keys are checked here, so a bad key is a MalformedHandshakeMessage before any
+  // contact is stored (not a RangeError from the ratchet's first step later).
+  assertPeerDhPublicKey(p.ratchetDhPublic, 'inviter ratchet');
+  assertPeerKemPublicKey(p.ratchetKemPublic);
   const final = { ck: state.sym.ck, h: mixHash(state.sym.h, message) };
   const keys = deriveSessionKeys(final);
   return {

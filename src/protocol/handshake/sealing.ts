@@ -53,6 +53,18 @@ export function dhWithPeer(secretKey: Uint8Array, peerPublic: Uint8Array, what: 
   }
 }
 
+/** A fixed clamped scalar: X25519 with it maps exactly the low-order points to the all-zero result. */
+const PROBE_SCALAR = new Uint8Array(32).fill(0x5a);
+
+/**
+ * Checks an X25519 key received from the peer that is stored now and used later (the ratchet's initial
+ * key): a low-order or malformed key → MalformedHandshakeMessage now.
+ */
+export function assertPeerDhPublicKey(peerPublic: Uint8Array, what: string): void {
+  if (peerPublic.length !== 32) throw new MalformedHandshakeMessageError(`unusable X25519 key: ${what}`);
+  wipe(dhWithPeer(PROBE_SCALAR, peerPublic, what));
+}
+
 const MLKEM_Q = 3329;
 const MLKEM768_T_BYTES = 1152;
 

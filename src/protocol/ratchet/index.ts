@@ -13,3 +13,4 @@ export {
   ratchetEncrypt,
 } from './session.ts';
 export type { RatchetState } from './state.ts';
+export type { SkipBudget } from './steps.ts';

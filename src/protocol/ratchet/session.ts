@@ -31,7 +31,7 @@ import { chainKdf, kemFieldKey } from './kdf.ts';
 import { assembleMessage, headerAssociatedData, type MessageParts, splitMessage } from './message.ts';
 import { addSkipped, findSkipped, removeSkipped, sameKey, skippedHeaderKeys } from './skipped.ts';
 import type { RatchetState } from './state.ts';
-import { receiveStep, sendStep, skipKeys } from './steps.ts';
+import { receiveStep, type SkipBudget, sendStep, skipKeys } from './steps.ts';
 
 export interface RatchetOptions {
   /**
@@ -212,14 +212,19 @@ function openBody(state: RatchetState, parts: MessageParts, messageKey: Uint8Arr
 }
 
 /** A message of the current receiving chain: a stored skipped key, or forward along the chain. */
-function decryptCurrent(state: RatchetState, parts: MessageParts, header: RatchetHeader): DecryptResult {
+function decryptCurrent(
+  state: RatchetState,
+  parts: MessageParts,
+  header: RatchetHeader,
+  budget: SkipBudget | undefined,
+): DecryptResult {
   const chain = state.recvChain;
   if (chain === undefined) throw new RatchetHeaderAuthError();
   if (header.n < state.recvCount) return decryptSkipped(state, parts, chain.headerKey, header);
   if (state.dhRemote !== undefined && !sameKey(header.dhPublic, state.dhRemote.bytes)) {
     throw new MalformedRatchetMessageError('ratchet key differs from the one of its chain');
   }
-  const skip = skipKeys(chain, state.recvCount, header.n);
+  const skip = skipKeys(chain, state.recvCount, header.n, budget);
   const { chainKey, messageKey } = chainKdf(skip.chain.chainKey);
   const plaintext = openBody(state, parts, messageKey);
   return {
@@ -249,17 +254,22 @@ function decryptSkipped(
 }
 
 /** The first message seen of the peer's next chain: finish the old chain up to PN, then a receive step. */
-function decryptNewChain(state: RatchetState, parts: MessageParts, header: RatchetHeader): DecryptResult {
+function decryptNewChain(
+  state: RatchetState,
+  parts: MessageParts,
+  header: RatchetHeader,
+  budget: SkipBudget | undefined,
+): DecryptResult {
   let skipped = state.skipped;
   if (state.recvChain !== undefined) {
-    const rest = skipKeys(state.recvChain, state.recvCount, header.pn);
+    const rest = skipKeys(state.recvChain, state.recvCount, header.pn, budget);
     skipped = addSkipped(skipped, rest.skipped);
   }
   const kemField = xchacha20Xor(kemFieldKey(state.nextRecvHeaderKey), parts.nonce, parts.kemField);
   const stepped = receiveStep({ ...state, skipped }, header, decodeKemField(header.kemKind, kemField));
   const chain = stepped.recvChain;
   if (chain === undefined) throw new RatchetHeaderAuthError();
-  const skip = skipKeys(chain, 0, header.n);
+  const skip = skipKeys(chain, 0, header.n, budget);
   const { chainKey, messageKey } = chainKdf(skip.chain.chainKey);
   const plaintext = openBody(stepped, parts, messageKey);
   return {
@@ -278,9 +288,15 @@ function decryptNewChain(state: RatchetState, parts: MessageParts, header: Ratch
  * chain's (next first when we have stepped since the peer last did), then the chains that still hold
  * skipped keys (newest first). Throws UnsupportedRatchetVersionError,
  * MalformedRatchetMessageError, RatchetHeaderAuthError, RatchetBodyAuthError, RatchetReplayError or
- * RatchetSkipLimitError; on any of them the given state is unchanged.
+ * RatchetSkipLimitError; on any of them the given state is unchanged. `options.skipBudget` bounds (and
+ * counts) the message keys derived for skipped messages; see SkipBudget.
  */
-export function ratchetDecrypt(state: RatchetState, message: Uint8Array): DecryptResult {
+export function ratchetDecrypt(
+  state: RatchetState,
+  message: Uint8Array,
+  options: { readonly skipBudget?: SkipBudget } = {},
+): DecryptResult {
+  const budget = options.skipBudget;
   assertState(state);
   assertBytes('message', message);
   const parts = splitMessage(message);
@@ -294,15 +310,15 @@ export function ratchetDecrypt(state: RatchetState, message: Uint8Array): Decryp
   const nextFirst = state.sendChain !== undefined || current === undefined;
   if (nextFirst) {
     const header = open(state.nextRecvHeaderKey);
-    if (header !== undefined) return decryptNewChain(state, parts, header);
+    if (header !== undefined) return decryptNewChain(state, parts, header, budget);
   }
   if (current !== undefined) {
     const header = open(current);
-    if (header !== undefined) return decryptCurrent(state, parts, header);
+    if (header !== undefined) return decryptCurrent(state, parts, header, budget);
   }
   if (!nextFirst) {
     const header = open(state.nextRecvHeaderKey);
-    if (header !== undefined) return decryptNewChain(state, parts, header);
+    if (header !== undefined) return decryptNewChain(state, parts, header, budget);
   }
   for (const headerKey of skippedHeaderKeys(state.skipped)) {
     if (current !== undefined && sameKey(headerKey, current)) continue;

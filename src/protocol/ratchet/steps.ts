@@ -126,15 +126,31 @@ export function receiveStep(state: RatchetState, header: RatchetHeader, kem: Uin
   };
 }
 
-/** Advances a receiving chain from `from` to `until`, returning the skipped keys; refuses long jumps. */
+/**
+ * The skip work a caller allows: `remaining` message keys may still be derived for skipped messages. The
+ * one mutable parameter of the ratchet: it is spent by work done, whether the decryption then succeeds
+ * or not (a contact must not be able to make us derive keys for free with messages that fail later).
+ */
+export interface SkipBudget {
+  remaining: number;
+}
+
+/**
+ * Advances a receiving chain from `from` to `until`, returning the skipped keys; refuses jumps longer than
+ * RATCHET_MAX_FORWARD_JUMP or than the budget's remaining keys (RatchetSkipLimitError, nothing spent).
+ */
 export function skipKeys(
   chain: ReceivingChain,
   from: number,
   until: number,
+  budget?: SkipBudget,
 ): { chain: ReceivingChain; skipped: SkippedKey[] } {
   if (until <= from) return { chain, skipped: [] };
   if (until - from > RATCHET_MAX_FORWARD_JUMP)
     throw new RatchetSkipLimitError(until - from, RATCHET_MAX_FORWARD_JUMP);
+  if (budget !== undefined && until - from > budget.remaining)
+    throw new RatchetSkipLimitError(until - from, Math.max(0, Math.floor(budget.remaining)));
+  if (budget !== undefined) budget.remaining -= until - from;
   const skipped: SkippedKey[] = [];
   let chainKey = chain.chainKey;
   for (let n = from; n < until; n++) {

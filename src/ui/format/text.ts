@@ -1,6 +1,5 @@
 /**
- * Terminal text measurement for the UI: strips what must never reach the terminal (control characters,
- * escape sequences, bidi overrides), splits into graphemes, and wraps/truncates/pads by display width
+ * Terminal text measurement for the UI: re-exports the one sanitizer (src/text/sanitize.ts), splits into graphemes, and wraps/truncates/pads by display width
  * (string-width: emoji and CJK take two cells) — never by `.length`. Pure; knows nothing about Ink,
  * React or the PvtApi.
  */
@@ -8,27 +7,7 @@ import stringWidth from 'string-width';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/**
- * C0 controls except "\n", DEL, C1 controls, and the bidi embedding/override/isolate characters that
- * can make text display differently from what it is ("Trojan source" style spoofing).
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
-const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/gu;
-
-/**
- * Makes untrusted text (a message body, a contact's name) safe to print: escape sequences removed, tabs
- * become spaces, "\r\n"/"\r" become "\n", every other control character is dropped.
- */
-export function sanitize(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '').replace(/\r\n?/gu, '\n').replace(/\t/gu, '    ').replace(UNSAFE, '');
-}
-
-/** Same as `sanitize`, and newlines become spaces: for one-line places (names, status text). */
-export function sanitizeLine(text: string): string {
-  return sanitize(text).replace(/\n/gu, ' ');
-}
+export { sanitize, sanitizeLine } from '../../text/sanitize.ts';
 
 export interface Grapheme {
   readonly text: string;
