@@ -4,7 +4,7 @@
  * and unlocks with the keychain or a passphrase (file or prompt).
  */
 
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { AppError } from '../app/errors.ts';
@@ -66,11 +66,31 @@ export function networkOptions(ctx: CommandContext, mapping: true | 'ask'): Netw
   };
 }
 
+/** The first of `dirs` that exists but cannot be read and searched by this user, if any. */
+function unreadable(dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    try {
+      accessSync(dir, constants.R_OK | constants.X_OK);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'EACCES' || code === 'EPERM') return dir;
+    }
+  }
+  return undefined;
+}
+
 /** Unlocks the profile in this process (takes the profile lock). */
 export async function openInProcess(ctx: CommandContext, options: OpenOptions = {}): Promise<PvtApi> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'absent') {
+    const denied = unreadable([ctx.dataDir, launcher.dataDir]);
+    if (denied !== undefined) {
+      throw new AppError(
+        'PermissionDenied',
+        `cannot read ${denied}: permission denied (it belongs to another user, or its mode shuts you out); the profile there, if any, was not touched`,
+      );
+    }
     if (existsSync(join(launcher.dataDir, DB_FILE))) {
       throw new AppError(
         'ProfileNotFound',

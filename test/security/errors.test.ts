@@ -7,8 +7,10 @@
  * and a flood of silent socket connections made `pvt status` say "profile in use": now the daemon says
  * it is full, and the CLI says the daemon runs but did not answer on its socket.
  */
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PROTOCOL_VERSION } from '../../src/daemon/constants.ts';
@@ -19,7 +21,7 @@ import {
   RawClient,
   startDaemon,
 } from '../daemon/helpers.ts';
-import { runPvt, tempHome } from '../helpers/cli.ts';
+import { PVT_BIN, runPvt, tempHome } from '../helpers/cli.ts';
 
 const home = tempHome();
 const dir = join(home.dir, 'profiles', 'default');
@@ -115,4 +117,26 @@ describe('a crowded daemon socket says what is happening', () => {
     expect(r.stderr).toContain('did not answer on its socket');
     expect(r.stderr).not.toMatch(/^pvt status: profile in use/m);
   });
+});
+
+// Another user's (or a shut) PVT_HOME said "no identity". Needs a second user: as root, run as nobody.
+const canSwitchUser =
+  process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
+if (!canSwitchUser) console.log('skip: needs root and runuser to run pvt as another user');
+
+test.skipIf(!canSwitchUser)('an unreadable PVT_HOME says permission denied, not "no identity"', () => {
+  const locked = mkdtempSync(join(tmpdir(), 'pvt-locked-'));
+  try {
+    chmodSync(locked, 0o700);
+    const r = spawnSync(
+      'runuser',
+      ['-u', 'nobody', '--', 'env', `PVT_HOME=${locked}`, process.execPath, PVT_BIN, 'whoami'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`cannot read ${locked}: permission denied`);
+    expect(r.stderr).not.toContain('no identity');
+  } finally {
+    rmSync(locked, { recursive: true, force: true });
+  }
 });
