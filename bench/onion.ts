@@ -37,7 +37,7 @@ async function net(relay: boolean): Promise<Network> {
     onOnline: () => {},
     onOffline: () => {},
     onAddressesChanged: () => {},
-    onion: { relay, rng: systemRng },
+    onion: { relay, rng: systemRng, buildAhead: false },
     logger: nullLogger,
   });
 }

@@ -7,6 +7,7 @@
 // parse, not their evaluation.
 //   --metafile  also writes dist/meta.json (what takes the room; `npx esbuild-visualizer` or analyze)
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -58,6 +59,20 @@ export function bundleOptions(outfile) {
             contents: `module.exports = require('node:${args.path}');`,
             loader: 'js',
           }));
+        },
+      },
+      {
+        // yoga's Emscripten loader tests `typeof fetch` to decide how to read its (inlined) wasm, and
+        // touching the global `fetch` makes Node load undici (≈ 30 ms of every TUI start) only to have
+        // the fetch of a data: URL fall back to the synchronous decode. It decodes synchronously now.
+        name: 'yoga-without-fetch',
+        setup(build) {
+          build.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+            const source = await readFile(args.path, 'utf8');
+            const patched = source.replaceAll('typeof fetch', '"undefined"');
+            if (patched === source) throw new Error('yoga-without-fetch: yoga no longer tests typeof fetch');
+            return { contents: patched, loader: 'js' };
+          });
         },
       },
       {

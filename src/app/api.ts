@@ -128,7 +128,12 @@ export type PvtEvent =
   | { readonly type: 'contact-offline'; readonly contact: ContactView }
   /** Unread counts changed (new message in, or `markRead`). */
   | { readonly type: 'conversation-updated'; readonly conversation: ConversationSummary }
-  | { readonly type: 'network'; readonly network: NetworkStatus };
+  | { readonly type: 'network'; readonly network: NetworkStatus }
+  /**
+   * A client attached to a daemon lost it and is reconnecting, or got it back (then everything read
+   * before may be stale: read it again). Only the daemon client emits it.
+   */
+  | { readonly type: 'connection'; readonly state: 'reconnecting' | 'restored' };
 
 export interface ListMessagesOptions {
   /** Most recent N messages (default 200). */
@@ -208,6 +213,71 @@ export interface PvtApi {
   /** Subscribe to events; returns the unsubscribe function. */
   subscribe(listener: (event: PvtEvent) => void): () => void;
   close(): Promise<void>;
+
+  // ── history viewport, search, UI settings (issue 13; docs/tui.md) ──
+  /**
+   * A page of a conversation around a seq cursor, with how many messages lie outside it: no cursor →
+   * the newest `limit`; `before` → the newest `limit` with seq < before; `after` → the oldest `limit`
+   * with seq > after (`after: 0` is the first page). Costs the same for 200 or 100,000 messages.
+   */
+  messagePage(conversationId: ConversationId, options?: MessagePageOptions): Promise<MessagePage>;
+  /**
+   * Scans at most `scanLimit` messages with seq < `before` (newest first), opened in memory only, for
+   * the first body containing `text` (case-insensitive). Call again with `before: result.next` to go on.
+   */
+  searchMessages(conversationId: ConversationId, options: SearchOptions): Promise<SearchResult>;
+  /** The profile's UI settings (bell, notifications, theme, time format), sealed in the profile. */
+  uiSettings(): Promise<UiSettings>;
+  /** Sets one UI setting by key and value in words (`bell on`, `theme light`); rejects a bad value. */
+  setUiSetting(key: string, value: string): Promise<UiSettings>;
+}
+
+export interface MessagePageOptions {
+  readonly before?: number;
+  readonly after?: number;
+  /** Messages in the page, 1..1000 (default 100). */
+  readonly limit?: number;
+}
+
+export interface MessagePage {
+  readonly messages: readonly MessageView[];
+  /** Messages older than the page (before its first, or before the cursor when empty). */
+  readonly older: number;
+  /** Messages newer than the page. */
+  readonly newer: number;
+}
+
+export interface SearchOptions {
+  readonly text: string;
+  /** Scan messages with seq < before (default: from the newest). */
+  readonly before?: number;
+  /** Messages scanned per call, 1..5000 (default 2000). */
+  readonly scanLimit?: number;
+}
+
+export interface SearchResult {
+  /** The newest matching message scanned, if any. */
+  readonly match: MessageView | null;
+  /** Messages looked at by this call. */
+  readonly scanned: number;
+  /** Messages still to scan below `next` (0 when done). */
+  readonly remaining: number;
+  /** The cursor for the next call (the lowest seq scanned, or the match's seq). */
+  readonly next: number;
+}
+
+export type ThemeName = 'dark' | 'light' | 'no-colour';
+export type TimeFormat = '24h' | '12h';
+
+export interface UiSettings {
+  /** BEL on a message from someone else. */
+  readonly bell: boolean;
+  /** Desktop notification (OSC 9 / OSC 777) on a message from someone else. */
+  readonly notifications: boolean;
+  /** Whether a notification carries the sender and text (off: only "pvt: new message"). */
+  readonly notifyText: boolean;
+  readonly theme: ThemeName;
+  readonly timeFormat: TimeFormat;
 }
 
 /** What exists before an identity is unlocked: used by onboarding and the unlock prompt. */

@@ -60,3 +60,14 @@ export const FAILURE_TEXT: Readonly<Record<string, string>> = {
 export const SKIP_BUDGET_KEYS_PER_MINUTE = 50_000;
 /** The onion relay choice and bootstrap relay list (non-secret), in the profile directory. */
 export const ONION_STATE_FILE = 'onion.json';
+
+// ── history viewport and search (issue 13) ──────────────────────────────────────────────────────
+
+/** Messages in one page of `messagePage()` by default, and at most. */
+export const DEFAULT_HISTORY_PAGE = 100;
+export const MAX_HISTORY_PAGE = 1_000;
+/** Messages one `searchMessages()` call opens and matches by default, and at most. */
+export const DEFAULT_SEARCH_SCAN = 2_000;
+export const MAX_SEARCH_SCAN = 5_000;
+/** Longest search text, in characters. */
+export const MAX_SEARCH_TEXT_CHARS = 200;

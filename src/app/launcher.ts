@@ -24,6 +24,7 @@ import {
   openProfile,
   type ProfileStore,
 } from '../store/profile-store.ts';
+import { assertNotExported } from '../store/profile-transfer.ts';
 import { systemRng } from '../store/system-rng.ts';
 import type {
   NetworkOptions,
@@ -84,6 +85,8 @@ export function createLauncher(init: LauncherInit): ProfileLauncher {
     const wanted = network ?? init.network ?? false;
     if (wanted !== false) {
       try {
+        // A profile frozen by `pvt export` runs no network (no fork of its sessions; issue 14).
+        assertNotExported(init.dataDir, init.profile);
         await pvt.startNetwork(wanted);
       } catch (error) {
         if (keepOffline) {

@@ -10,7 +10,9 @@ import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
+import { createMessagePages, type MessagePages } from '../store/message-pages.ts';
 import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
+import { createUiSettingsStore, type UiSettingsStore } from '../store/ui-settings-store.ts';
 import type {
   ContactView,
   ConversationId,
@@ -20,6 +22,8 @@ import type {
   JoinOptions,
   JoinResult,
   ListMessagesOptions,
+  MessagePage,
+  MessagePageOptions,
   MessageState,
   MessageView,
   NetworkOptions,
@@ -28,6 +32,9 @@ import type {
   ProfileInfo,
   PvtApi,
   PvtEvent,
+  SearchOptions,
+  SearchResult,
+  UiSettings,
 } from './api.ts';
 import { SELF_CONVERSATION } from './api.ts';
 import {
@@ -39,9 +46,11 @@ import {
 } from './constants.ts';
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
+import { messagePage, searchMessages } from './history.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
+import { loadUiSettings, saveUiSetting } from './ui-settings.ts';
 
 export interface PvtInit {
   readonly store: ProfileStore;
@@ -74,6 +83,8 @@ export class Pvt implements PvtApi {
   readonly #now: () => number;
   readonly #events = new EventHub();
   readonly #core: MessagingCore;
+  readonly #pages: MessagePages;
+  readonly #uiSettings: UiSettingsStore;
   readonly #mailbox: MailboxHost;
   #closed = false;
 
@@ -83,6 +94,8 @@ export class Pvt implements PvtApi {
     this.#logger = init.logger;
     this.#now = init.now;
     this.#store.ensureConversation(SELF_CONVERSATION, 'self', SELF_TITLE, this.#now());
+    this.#pages = createMessagePages(init.store.sql);
+    this.#uiSettings = createUiSettingsStore(init.store.sql);
     this.#core = new MessagingCore({
       sql: init.store.sql,
       identity: init.identity,
@@ -226,6 +239,31 @@ export class Pvt implements PvtApi {
   async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
     this.#assertOpen();
     return this.#core.setPortMapping(enabled);
+  }
+
+  // ── history viewport, search, UI settings (history.ts, ui-settings.ts) ──
+
+  async messagePage(conversationId: ConversationId, options?: MessagePageOptions): Promise<MessagePage> {
+    this.#assertOpen();
+    return messagePage(this.#pages, conversationId, options);
+  }
+
+  async searchMessages(conversationId: ConversationId, options: SearchOptions): Promise<SearchResult> {
+    this.#assertOpen();
+    return searchMessages(this.#pages, conversationId, options);
+  }
+
+  async uiSettings(): Promise<UiSettings> {
+    this.#assertOpen();
+    return loadUiSettings(this.#uiSettings);
+  }
+
+  async setUiSetting(key: string, value: string): Promise<UiSettings> {
+    this.#assertOpen();
+    if (typeof key !== 'string' || typeof value !== 'string') {
+      throw new TypeError('"key" and "value" expected strings');
+    }
+    return saveUiSetting(this.#uiSettings, key, value);
   }
 
   async mailboxes(): Promise<MailboxesView> {

@@ -18,6 +18,9 @@ import {
   nodeEd25519PublicKey,
   nodeEd25519Sign,
   nodeEd25519Verify,
+  nodeMlkemAvailable,
+  nodeMlkemDecapsulate,
+  nodeMlkemPublicKey,
   nodeX25519,
   nodeX25519PublicKey,
 } from './node-curves.ts';
@@ -37,6 +40,8 @@ export interface KeyPair {
 
 // Curve operations take node:crypto's fast path when available (byte-identical; see node-curves.ts).
 const fast = nodeCurvesAvailable;
+// ML-KEM-768 key derivation and decapsulation likewise (deterministic; encapsulation stays in noble).
+const fastKem = nodeMlkemAvailable;
 
 export function ed25519Keygen(rng: Rng): KeyPair {
   const secretKey = rng(32);
@@ -122,9 +127,13 @@ export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array
   return x25519Curve.getSharedSecret(secretKey, publicKey);
 }
 
-/** ML-KEM-768 keypair from a 64-byte seed drawn from `rng`; the seed is the storable secret. */
+/**
+ * ML-KEM-768 keypair from a 64-byte seed drawn from `rng`; the seed is the storable secret. `secretKey`
+ * is what `mlkemDecapsulate` takes: the seed itself on the node:crypto path, noble's expanded key else.
+ */
 export function mlkemKeygen(rng: Rng): { seed: Uint8Array; publicKey: Uint8Array; secretKey: Uint8Array } {
   const seed = rng(MLKEM768_SEED_BYTES);
+  if (fastKem) return { seed, publicKey: nodeMlkemPublicKey(seed), secretKey: seed };
   const { publicKey, secretKey } = ml_kem768.keygen(seed);
   return { seed, publicKey, secretKey };
 }
@@ -135,8 +144,13 @@ export function mlkemEncapsulate(
   assertBytes('publicKey', publicKey, MLKEM768_PUBLIC_BYTES);
   return ml_kem768.encapsulate(publicKey, rng(32));
 }
+/** `secretKey`: a 64-byte seed or noble's expanded key (as `mlkemKeygen` gave it). */
 export function mlkemDecapsulate(secretKey: Uint8Array, cipherText: Uint8Array): Uint8Array {
   assertBytes('cipherText', cipherText, MLKEM768_CIPHERTEXT_BYTES);
+  if (secretKey.length === MLKEM768_SEED_BYTES) {
+    if (fastKem) return nodeMlkemDecapsulate(secretKey, cipherText);
+    return ml_kem768.decapsulate(cipherText, ml_kem768.keygen(secretKey).secretKey);
+  }
   return ml_kem768.decapsulate(cipherText, secretKey);
 }
 

@@ -56,6 +56,10 @@ export const API_METHODS = {
   removeMailbox: ['string'],
   setMailboxServe: ['boolean'],
   onion: ['string', 'object?'],
+  messagePage: ['string', 'object?'],
+  searchMessages: ['string', 'object'],
+  uiSettings: [],
+  setUiSetting: ['string', 'string'],
 } as const satisfies { readonly [M in ApiMethod]: SpecFor<Parameters<PvtApi[M]>> };
 
 /** The daemon's own methods (not part of PvtApi). */

@@ -1,24 +1,15 @@
 /**
- * The rows of contact conversations: messages (the same `messages` table and sealing as the note
- * store, so `listMessages` shows them), the outbox (what is not yet acknowledged, in send order, with
+ * The rows of contact conversations: messages (through messages-store.ts, the one store of the
+ * `messages` table that notes use too), the outbox (what is not yet acknowledged, in send order, with
  * the encrypted wire form once produced), the inbox dedup table (hash of every accepted ratchet message
  * → the sender's message id, so a retransmission is re-acknowledged and never stored twice), read marks
  * for unread counts, and small network settings. Writes are statements for the caller's transaction;
  * reads map failures to store errors. Knows nothing about ratchets or the network.
  */
-
-import { openMessageBody } from './sealing.ts';
+import { createMessagesStore, type MessageRow } from './messages-store.ts';
 import { type SqlAccess, statementCache } from './sql-access.ts';
 
-export interface ChatMessageRow {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly seq: number;
-  readonly direction: 'out' | 'in';
-  readonly state: string;
-  readonly createdAt: number;
-  readonly body: string;
-}
+export type ChatMessageRow = MessageRow;
 
 export type OutboxKind = 'text' | 'address';
 
@@ -37,15 +28,6 @@ export interface OutboxRow {
   readonly wire: Uint8Array | null;
 }
 
-type MessageRaw = {
-  id: string;
-  conversation_id: string;
-  seq: number;
-  direction: 'out' | 'in';
-  state: string;
-  created_at: number;
-  sealed_body: Uint8Array;
-};
 type OutboxRaw = {
   seq: number;
   id: string;
@@ -65,7 +47,7 @@ export interface ChatStore {
   deleteConversation(id: string): void;
   // messages
   /** Inserts a message (next seq of its conversation); an existing id returns the stored row, inserted false. */
-  insertMessage(m: Omit<ChatMessageRow, 'seq'>): { row: ChatMessageRow; inserted: boolean };
+  insertMessage(m: Omit<ChatMessageRow, 'seq' | 'failure'>): { row: ChatMessageRow; inserted: boolean };
   setMessageState(id: string, state: string): boolean;
   /** Moves a message from `from` to `to` only (never downgrades delivered → sent); true when it moved. */
   advanceState(id: string, from: string, to: string): boolean;
@@ -117,16 +99,8 @@ export interface ChatStore {
 export function createChatStore(sql: SqlAccess): ChatStore {
   const { db, sealer } = sql;
   const stmt = statementCache(db);
-  const toMessage = (r: MessageRaw): ChatMessageRow => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    seq: r.seq,
-    direction: r.direction,
-    state: r.state,
-    createdAt: r.created_at,
-    body: openBody(r),
-  });
-  const openBody = (r: MessageRaw): string => openMessageBody(sealer, r.id, r.sealed_body);
+  // The one store of the messages table (notes use it too, through the profile store).
+  const messages = createMessagesStore(sql);
   const toOutbox = (r: OutboxRaw): OutboxRow => ({
     seq: r.seq,
     id: r.id,
@@ -161,52 +135,15 @@ export function createChatStore(sql: SqlAccess): ChatStore {
       stmt('DELETE FROM conversations WHERE id = ?').run(id);
     },
 
-    insertMessage(m) {
-      const existing = stmt('SELECT * FROM messages WHERE id = ?').get(m.id) as MessageRaw | undefined;
-      if (existing) return { row: toMessage(existing), inserted: false };
-      const { seq } = stmt(
-        'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE conversation_id = ?',
-      ).get(m.conversationId) as { seq: number };
-      stmt(
-        `INSERT INTO messages (id, conversation_id, seq, direction, state, created_at, sealed_body)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        m.id,
-        m.conversationId,
-        seq,
-        m.direction,
-        m.state,
-        m.createdAt,
-        sealer.sealText('messages', 'body', m.id, m.body),
-      );
-      return { row: { ...m, seq }, inserted: true };
-    },
-    setMessageState(id, state) {
-      return (
-        Number(
-          stmt('UPDATE messages SET state = ? WHERE id = ? AND state != ?').run(state, id, state).changes,
-        ) > 0
-      );
-    },
-    advanceState(id, from, to) {
-      return (
-        Number(stmt('UPDATE messages SET state = ? WHERE id = ? AND state = ?').run(to, id, from).changes) > 0
-      );
-    },
+    insertMessage: (m) => messages.insert(m),
+    setMessageState: (id, state) => messages.setState(id, state),
+    advanceState: (id, from, to) => messages.advanceState(id, from, to),
     failUndelivered(conversationId, failure) {
-      const rows = stmt(
-        `UPDATE messages SET state = 'failed', failure = ?
-         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent') RETURNING id`,
-      ).all(failure, conversationId) as { id: string }[];
+      const ids = messages.failUndelivered(conversationId, failure);
       stmt('DELETE FROM outbox WHERE contact_id = ?').run(conversationId);
-      return rows.map((r) => r.id);
+      return ids;
     },
-    message(id) {
-      const r = sql.read('reading a message', () => stmt('SELECT * FROM messages WHERE id = ?').get(id)) as
-        | MessageRaw
-        | undefined;
-      return r ? toMessage(r) : undefined;
-    },
+    message: (id) => messages.byId(id),
 
     enqueue(o) {
       stmt(
@@ -297,12 +234,7 @@ export function createChatStore(sql: SqlAccess): ChatStore {
       });
     },
 
-    maxSeq(conversationId) {
-      const r = sql.read('reading a conversation', () =>
-        stmt('SELECT COALESCE(MAX(seq), 0) AS s FROM messages WHERE conversation_id = ?').get(conversationId),
-      ) as { s: number };
-      return r.s;
-    },
+    maxSeq: (conversationId) => messages.maxSeq(conversationId),
     unreadAfter(conversationId, seq) {
       const r = sql.read('counting unread', () =>
         stmt(

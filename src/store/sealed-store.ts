@@ -11,7 +11,8 @@ import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MESSAGE_ID_BYTES, MESSAGE_ID_PATTER
 import { closeDatabase, type DatabaseContext, runTransaction, storeFailure } from './database.ts';
 import { ConversationNotFoundError, ProfileNotFoundError, StoreClosedError } from './errors.ts';
 import type { ProfileLock } from './lock.ts';
-import { openMessageBody, type Sealer } from './sealing.ts';
+import { createMessagesStore } from './messages-store.ts';
+import type { Sealer } from './sealing.ts';
 import type { SqlAccess } from './sql-access.ts';
 
 export type KeyProtectionKind = 'keychain' | 'passphrase';
@@ -80,17 +81,6 @@ export interface SealedStoreInit {
   readonly logger: Logger;
 }
 
-type MessageRow = {
-  id: string;
-  conversation_id: string;
-  seq: number;
-  direction: 'out' | 'in';
-  state: string;
-  created_at: number;
-  sealed_body: Uint8Array;
-  failure: string | null;
-};
-
 type ConversationRow = {
   id: string;
   kind: string;
@@ -143,7 +133,10 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
     }
   };
 
-  const stmt = (sql: string): StatementSync => db.prepare(sql);
+  const sql: SqlAccess = { db, sealer, rng, transaction: write, read };
+  // The one store of the messages table (contact messages use it too, through the chat store).
+  const messages = createMessagesStore(sql);
+  const stmt = (text: string): StatementSync => db.prepare(text);
   const q = {
     identity: stmt('SELECT sealed_blob FROM identity WHERE id = 1'),
     conversationExists: stmt('SELECT 1 AS x FROM conversations WHERE id = ?'),
@@ -155,33 +148,12 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
               (SELECT m.created_at FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last
          FROM conversations c ORDER BY c.created_at, c.id`,
     ),
-    messageById: stmt('SELECT * FROM messages WHERE id = ?'),
-    nextSeq: stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE conversation_id = ?'),
-    insertMessage: stmt(
-      `INSERT INTO messages (id, conversation_id, seq, direction, state, created_at, sealed_body)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    latest: stmt('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?'),
-    before: stmt('SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
-    count: stmt('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?'),
-    setState: stmt('UPDATE messages SET state = ? WHERE id = ?'),
   };
-
-  const toMessage = (r: MessageRow): StoredMessage => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    seq: r.seq,
-    direction: r.direction,
-    state: r.state,
-    createdAt: r.created_at,
-    body: openMessageBody(sealer, r.id, r.sealed_body),
-    ...(r.failure ? { failure: r.failure } : {}),
-  });
 
   return {
     dir: init.dir,
     keyProtection: init.keyProtection,
-    sql: { db, sealer, rng, transaction: write, read },
+    sql,
 
     identityBlob() {
       const row = read('reading the identity', () => q.identity.get()) as
@@ -216,22 +188,19 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
       live();
       const id = m.id ?? toHex(rng(MESSAGE_ID_BYTES));
       return write('appending a message', () => {
-        const existing = q.messageById.get(id) as MessageRow | undefined;
-        if (existing) return toMessage(existing);
+        const existing = messages.byId(id);
+        if (existing) return existing;
         if (!q.conversationExists.get(m.conversationId))
           throw new ConversationNotFoundError(m.conversationId);
-        const { seq } = q.nextSeq.get(m.conversationId) as { seq: number };
-        const sealed = sealer.sealText('messages', 'body', id, m.body);
-        q.insertMessage.run(id, m.conversationId, seq, m.direction, m.state, m.createdAt, sealed);
-        return {
+        const { row } = messages.insert({
           id,
           conversationId: m.conversationId,
-          seq,
           direction: m.direction,
           state: m.state,
           createdAt: m.createdAt,
           body: m.body,
-        };
+        });
+        return { ...row };
       });
     },
 
@@ -244,24 +213,22 @@ export function openSealedStore(init: SealedStoreInit): ProfileStore {
       if (o.before !== undefined && !Number.isSafeInteger(o.before)) {
         throw new RangeError(`"before" expected an integer seq, got ${o.before}`);
       }
-      const rows = read('listing messages', () =>
-        o.before === undefined
-          ? q.latest.all(conversationId, limit)
-          : q.before.all(conversationId, o.before, limit),
-      ) as MessageRow[];
-      return rows.reverse().map(toMessage);
+      return messages.page(conversationId, limit, o.before).map((r) => ({ ...r }));
     },
 
     countMessages(conversationId) {
       checkId('conversationId', conversationId);
-      return (read('counting messages', () => q.count.get(conversationId)) as { n: number }).n;
+      return messages.count(conversationId);
     },
 
     setMessageState(id, state) {
       checkId('id', id);
       checkState(state);
-      const result = write('updating a message state', () => q.setState.run(state, id));
-      if (result.changes === 0) log.debug('store.state_for_unknown_message');
+      const known = write('updating a message state', () => {
+        messages.setState(id, state);
+        return messages.byId(id) !== undefined;
+      });
+      if (!known) log.debug('store.state_for_unknown_message');
     },
 
     conversations() {

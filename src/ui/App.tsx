@@ -5,7 +5,7 @@
  */
 import { Text, useApp, useInput } from 'ink';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
-import type { KeyProtection, ProfileLauncher, PvtApi } from '../app/api.ts';
+import type { KeyProtection, ProfileLauncher, PvtApi, ThemeName } from '../app/api.ts';
 import { describeError } from './errors.ts';
 import { sanitizeLine } from './format/text.ts';
 import { Main } from './screens/Main.tsx';
@@ -31,7 +31,12 @@ export function App(props: AppProps) {
   const { launcher } = props;
   const { exit } = useApp();
   const [phase, setPhase] = useState<Phase>({ kind: 'inspecting' });
-  const theme = useMemo(() => createTheme(props.color), [props.color]);
+  // The profile's theme setting (dark, light, no-colour) once it is open; --no-color / NO_COLOR win.
+  const [themeName, setThemeName] = useState<ThemeName>('dark');
+  const theme = useMemo(
+    () => createTheme(props.color && themeName !== 'no-colour', themeName === 'light' ? 'light' : 'dark'),
+    [props.color, themeName],
+  );
 
   const quit = useCallback(() => setPhase({ kind: 'quitting', error: null }), []);
   const fail = useCallback(
@@ -87,7 +92,7 @@ export function App(props: AppProps) {
       );
       break;
     case 'main':
-      screen = <Main api={phase.api} bell={props.bell} onQuit={quit} onFatal={fail} />;
+      screen = <Main api={phase.api} bell={props.bell} onQuit={quit} onFatal={fail} onTheme={setThemeName} />;
       break;
     case 'quitting':
       break;

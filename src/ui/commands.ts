@@ -20,6 +20,10 @@ export type Submission =
   | { readonly kind: 'remove'; readonly name: string }
   /** `/nat` shows reachability; `/nat on|off` allows or forbids port mapping (remembered). */
   | { readonly kind: 'nat'; readonly set: boolean | null }
+  /** `/search TEXT`: the newest message above the view containing TEXT. */
+  | { readonly kind: 'search'; readonly text: string }
+  /** `/set` lists the settings; `/set KEY VALUE` changes one (stored in the profile). */
+  | { readonly kind: 'set'; readonly key: string | null; readonly value: string | null }
   /** A known command used wrongly: the message says how to use it. */
   | { readonly kind: 'usage'; readonly message: string }
   | { readonly kind: 'unknown'; readonly name: string };
@@ -41,6 +45,8 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/rename OLD NEW', action: 'rename a contact' },
   { usage: '/remove NAME', action: 'remove a contact' },
   { usage: '/nat [on|off]', action: 'reachability' },
+  { usage: '/search TEXT', action: 'find in this chat' },
+  { usage: '/set [KEY VALUE]', action: 'settings (below)' },
   { usage: '/help', action: 'this help' },
   { usage: '/quit', action: 'quit (also /exit)' },
   { usage: '//text', action: 'send "/text"' },
@@ -52,6 +58,8 @@ const USAGE: Readonly<Record<string, string>> = {
   rename: '/rename OLD NEW',
   remove: '/remove NAME',
   nat: '/nat [on|off]',
+  search: '/search TEXT',
+  set: '/set KEY VALUE',
 };
 
 const usage = (name: string, problem: string): Submission => ({
@@ -115,6 +123,20 @@ export function parseSubmission(raw: string): Submission {
       if (arg === '') return { kind: 'nat', set: null };
       if (arg === 'on' || arg === 'off') return { kind: 'nat', set: arg === 'on' };
       return usage('nat', `"${args.trim()}" is neither on nor off`);
+    }
+    case 'search':
+    case 'find': {
+      const t = args.trim();
+      return t === '' ? usage('search', 'missing the text to find') : { kind: 'search', text: t };
+    }
+    case 'set': {
+      const parts = args
+        .trim()
+        .split(/\s+/u)
+        .filter((p) => p !== '');
+      if (parts.length === 0) return { kind: 'set', key: null, value: null };
+      if (parts.length !== 2) return usage('set', 'expected a setting and its value (/set lists them)');
+      return { kind: 'set', key: parts[0]!.toLowerCase(), value: parts[1]! };
     }
     case 'rename':
       return args.trim() === ''

@@ -38,7 +38,15 @@ export type Command =
   | { readonly type: 'prevConversation' }
   | { readonly type: 'nextConversation' }
   | { readonly type: 'pageUp' }
-  | { readonly type: 'pageDown' };
+  | { readonly type: 'pageDown' }
+  /** Home / End: line start / end in a non-empty composer, else the first / newest message. */
+  | { readonly type: 'home' }
+  | { readonly type: 'end' }
+  /** Ctrl+Home / Ctrl+End (also Alt): the first / newest message, whatever the composer holds. */
+  | { readonly type: 'historyTop' }
+  | { readonly type: 'historyBottom' }
+  /** Ctrl+F: search the conversation (next match when a search is active). */
+  | { readonly type: 'search' };
 
 /** What Ink reports for a key; the subset the bindings read. */
 export type KeyInfo = Pick<
@@ -89,7 +97,7 @@ const CTRL_LETTERS: Readonly<Record<string, Command>> = {
   a: { type: 'lineStart' },
   e: { type: 'lineEnd' },
   b: { type: 'left' },
-  f: { type: 'right' },
+  f: { type: 'search' },
   p: { type: 'up' },
   n: { type: 'down' },
   h: { type: 'backspace' },
@@ -116,8 +124,8 @@ export function commandsFor(input: string, key: KeyInfo): Command[] {
   if (key.rightArrow) return [key.ctrl || key.meta ? { type: 'wordRight' } : { type: 'right' }];
   if (key.upArrow) return [key.meta ? { type: 'prevConversation' } : { type: 'up' }];
   if (key.downArrow) return [key.meta ? { type: 'nextConversation' } : { type: 'down' }];
-  if (key.home) return [{ type: 'lineStart' }];
-  if (key.end) return [{ type: 'lineEnd' }];
+  if (key.home) return [key.ctrl || key.meta ? { type: 'historyTop' } : { type: 'home' }];
+  if (key.end) return [key.ctrl || key.meta ? { type: 'historyBottom' } : { type: 'end' }];
   if (key.pageUp) return [{ type: 'pageUp' }];
   if (key.pageDown) return [{ type: 'pageDown' }];
   if (key.backspace) return [key.meta || key.ctrl ? { type: 'killWordBack' } : { type: 'backspace' }];
@@ -172,6 +180,48 @@ export function splitBurst(input: string): Command[] {
   return out;
 }
 
+/**
+ * A wheel event in SGR mouse mode (ESC [ < 64;x;y M up, 65 down; Ink strips the ESC): -1 up, 1 down;
+ * null for anything else. Other mouse reports (clicks) are recognised and ignored (0).
+ */
+export function mouseWheel(input: string): -1 | 0 | 1 | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence is what is matched.
+  const m = /^\u001b?\[<(\d+);\d+;\d+[Mm]$/u.exec(input);
+  if (!m) return null;
+  const button = Number(m[1]);
+  if (button === 64) return -1;
+  if (button === 65) return 1;
+  return 0;
+}
+
+/** Rows one wheel notch scrolls. */
+export const WHEEL_ROWS = 3;
+
+/**
+ * True when a chunk of input holds more than one line: a paste (or a script) — nobody types a line
+ * break and more text within one read. "text\r" alone is a typed line with Enter (tmux send-keys, SSH).
+ */
+export function isPasteBurst(input: string): boolean {
+  const text = input.replace(/\r\n?/gu, '\n');
+  const at = text.indexOf('\n');
+  return at !== -1 && /[^\n]/u.test(text.slice(at + 1));
+}
+
+/**
+ * A pasted chunk as draft text: line breaks kept as new lines (never submits), a trailing line break
+ * dropped, tabs as spaces, other control bytes removed.
+ */
+export function pastedText(input: string): string {
+  return (
+    input
+      .replace(/\r\n?/gu, '\n')
+      .replace(/\t/gu, '    ')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control bytes is the point.
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/gu, '')
+      .replace(/\n+$/u, '')
+  );
+}
+
 export interface Binding {
   readonly keys: string;
   readonly action: string;
@@ -186,12 +236,15 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: '↑ / ↓', action: 'history / move line' },
   { keys: 'Ctrl+P / N', action: 'history / move line' },
   { keys: '← / →', action: 'move (Ctrl: by word)' },
-  { keys: 'Home / End', action: 'line start / end' },
+  { keys: 'PgUp / PgDn', action: 'scroll the messages' },
+  { keys: 'wheel', action: 'scroll the messages' },
+  { keys: 'Home / End', action: 'line start/end; first/newest' },
+  { keys: 'Ctrl+Home/End', action: 'first / newest message' },
+  { keys: 'Ctrl+F', action: 'search (again: next match)' },
   { keys: 'Ctrl+A / E', action: 'line start / end' },
   { keys: 'Bksp / Del', action: 'delete left / right' },
   { keys: 'Ctrl+U / K', action: 'delete to start / end' },
   { keys: 'Ctrl+W', action: 'delete word (Alt+Bksp)' },
-  { keys: 'Ctrl+L', action: 'redraw the screen' },
   { keys: '?', action: 'help (empty composer)' },
   { keys: 'y / n / l', action: 'answer a code check' },
   { keys: 'Esc', action: 'close panel / error' },

@@ -1,7 +1,8 @@
 /**
- * The screen geometry, from the terminal size alone: the minimum size, the contacts pane width, the
- * message and composer columns, and how many rows the composer/contacts body gets. Pure; one place so
- * the Static history and the live frame always agree on where the divider is.
+ * The screen geometry, from the terminal size alone: the minimum size, the contacts pane width (full
+ * height at the left), the message pane and composer at the right (the composer under a rule), the
+ * bottom rule and status bar, and the size of a panel. Pure; the one place the full-screen layout is
+ * decided, so every component agrees on where the dividers are.
  */
 
 export const MIN_COLUMNS = 60;
@@ -15,8 +16,12 @@ export interface Layout {
   readonly contactsWidth: number;
   /** Cells for message text right of "│ " (one cell kept free at the right edge). */
   readonly textWidth: number;
-  /** Rows of the contacts pane / composer body. */
+  /** Rows of the composer. */
   readonly bodyRows: number;
+  /** Rows above the bottom rule: the contacts pane, or message pane + rule + composer. */
+  readonly mainRows: number;
+  /** Rows of the message pane (the viewport over the conversation). */
+  readonly paneRows: number;
   /** The tallest live frame that still leaves the terminal's last row for the cursor. */
   readonly maxFrameRows: number;
   /** Width and rows of an overlay panel (in place of contacts pane + composer, between the rules). */
@@ -24,8 +29,8 @@ export interface Layout {
   readonly panelRows: number;
 }
 
-/** Rows of the live frame around the body: top rule, bottom rule, status bar. */
-export const CHROME_ROWS = 3;
+/** Rows of the screen that are not the main area: the bottom rule and the status bar. */
+export const CHROME_ROWS = 2;
 
 export function computeLayout(columns: number, rows: number): Layout {
   const contactsWidth = Math.min(28, Math.max(16, Math.floor(columns / 4)));
@@ -37,9 +42,11 @@ export function computeLayout(columns: number, rows: number): Layout {
     contactsWidth,
     textWidth: Math.max(1, columns - contactsWidth - 3),
     bodyRows,
-    maxFrameRows: Math.max(1, rows - 1),
+    mainRows: Math.max(1, rows - CHROME_ROWS),
+    paneRows: Math.max(1, rows - CHROME_ROWS - bodyRows - 1),
+    maxFrameRows: rows,
     panelWidth: Math.max(1, columns - 1),
-    panelRows: Math.max(1, rows - 1 - CHROME_ROWS),
+    panelRows: Math.max(1, rows - CHROME_ROWS),
   };
 }
 

@@ -1,14 +1,20 @@
 /**
- * The TUI entry point the CLI calls: renders <App> with Ink, waits until the user quits, closes every
- * PvtApi the launcher opened (also one whose open finished after the user had already quit), and
- * returns the exit code: 0 after a normal quit, 1 after a fatal error (printed to stderr once the
- * terminal is restored), 128+n after SIGHUP/SIGTERM. The profile is opened (or created) with the
- * network options it is given, so the chat runs the node. Knows the launcher contract, nothing below it.
+ * The TUI entry point the CLI calls: renders <App> with Ink on the terminal's alternate screen (the
+ * user's screen and scrollback are left untouched and come back exactly on every exit path: quit,
+ * Ctrl+C, SIGTERM/SIGHUP/SIGINT, a crash — nothing of a conversation stays on the terminal), waits until
+ * the user quits, closes every PvtApi the launcher opened (also one whose open finished after the user
+ * had already quit), and returns the exit code: 0 after a normal quit, 1 after a fatal error (printed to
+ * stderr once the terminal is restored), 128+n after a signal. The profile is opened (or created) with
+ * the network options it is given, so the chat runs the node. Knows the launcher contract, nothing below it.
  */
 import { render } from 'ink';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { App } from './App.tsx';
 import { describeError } from './errors.ts';
+import { MOUSE_OFF } from './hooks/useMouseWheel.ts';
+
+/** Leaves the alternate screen, shows the cursor, stops mouse reports and bracketed paste: idempotent. */
+export const RESTORE_TERMINAL = `${MOUSE_OFF}\u001b[?2004l\u001b[?25h\u001b[?1049l`;
 
 export interface RunTuiOptions {
   launcher: ProfileLauncher;
@@ -25,7 +31,11 @@ export interface RunTuiOptions {
   network?: NetworkOptions | false;
 }
 
-const SIGNAL_EXIT: Readonly<Record<'SIGHUP' | 'SIGTERM', number>> = { SIGHUP: 129, SIGTERM: 143 };
+const SIGNAL_EXIT: Readonly<Record<'SIGHUP' | 'SIGINT' | 'SIGTERM', number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
 
 /**
  * Wraps a launcher so every PvtApi it opens, and every open still under way, can be closed at the end;
@@ -91,8 +101,21 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
       patchConsole: false,
       // Shift+Enter is only distinguishable with the kitty keyboard protocol; enabled where the terminal answers.
       kittyKeyboard: { mode: 'auto' },
+      // Full screen on the alternate screen: the user's screen and scrollback stay as they were.
+      alternateScreen: stdout.isTTY === true,
     },
   );
+  const tty = stdout.isTTY === true;
+  // Last resort: whatever ends the process, the terminal gets its screen back (a synchronous write).
+  const onExit = (): void => {
+    if (!tty) return;
+    try {
+      stdout.write(RESTORE_TERMINAL);
+    } catch {
+      // The terminal is gone.
+    }
+  };
+  process.on('exit', onExit);
 
   let signalled: keyof typeof SIGNAL_EXIT | null = null;
   const onSignal = (signal: keyof typeof SIGNAL_EXIT) => () => {
@@ -101,10 +124,20 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
   };
   const onHup = onSignal('SIGHUP');
   const onTerm = onSignal('SIGTERM');
+  const onInt = onSignal('SIGINT');
+  // A crash outside React (a timer, a stream): leave the alternate screen first, then report it.
+  let crash: unknown = null;
+  const onCrash = (error: unknown): void => {
+    crash ??= error;
+    instance.unmount();
+  };
   // A vanished terminal (SSH dropped) must not crash the shutdown with EIO/EPIPE.
   const onStreamError = (): void => {};
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   stdout.on('error', onStreamError);
 
   let failure: unknown = null;
@@ -115,13 +148,25 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
   } finally {
     process.off('SIGHUP', onHup);
     process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    if (tty) {
+      try {
+        stdout.write(RESTORE_TERMINAL);
+      } catch {
+        // The terminal is gone.
+      }
+    }
   }
+  if (crash !== null) failure ??= crash;
   try {
     await closeAll();
   } catch (error) {
     failure ??= new Error(`could not close the profile cleanly: ${describeError(error)}`);
   }
   stdout.off('error', onStreamError);
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  process.off('exit', onExit);
   if (failure !== null) {
     stderr.write(`pvt: ${describeError(failure)}\n`);
     return 1;

@@ -27,6 +27,7 @@ export interface Glyphs {
   readonly horizontal: string;
   readonly cross: string;
   readonly teeUp: string;
+  readonly teeRight: string;
   readonly separator: string;
   readonly mask: string;
   readonly spinner: readonly string[];
@@ -37,6 +38,8 @@ export interface Glyphs {
 
 export interface Theme {
   readonly color: boolean;
+  /** The terminal background the colours (and a colourless QR code) are meant for. */
+  readonly background: 'dark' | 'light';
   readonly plain: TextStyle;
   readonly muted: TextStyle;
   readonly accent: TextStyle;
@@ -62,6 +65,7 @@ const glyphs: Glyphs = {
   horizontal: '─',
   cross: '┼',
   teeUp: '┴',
+  teeRight: '├',
   separator: '·',
   mask: '*',
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
@@ -69,10 +73,12 @@ const glyphs: Glyphs = {
   verification: { verified: '✓', unverified: '?', rejected: '✗' },
 };
 
-export function createTheme(color: boolean): Theme {
+/** Colours for a dark terminal background (the usual) or a light one (`/set theme light`). */
+export function createTheme(color: boolean, background: 'dark' | 'light' = 'dark'): Theme {
   if (!color) {
     return {
       color,
+      background,
       plain: {},
       muted: {},
       accent: {},
@@ -88,20 +94,23 @@ export function createTheme(color: boolean): Theme {
       glyphs: { ...glyphs, spinner: ['-', '\\', '|', '/'] },
     };
   }
+  const light = background === 'light';
   return {
     color,
+    background,
     plain: {},
     muted: { color: 'gray' },
-    accent: { color: 'cyan' },
-    title: { color: 'cyan', bold: true },
+    accent: { color: light ? 'blue' : 'cyan' },
+    title: { color: light ? 'blue' : 'cyan', bold: true },
     incoming: { color: 'magenta' },
     ok: { color: 'green' },
-    pending: { color: 'yellow' },
+    pending: { color: light ? 'magenta' : 'yellow' },
     error: { color: 'red', bold: true },
-    selected: { color: 'cyan', bold: true },
+    selected: { color: light ? 'blue' : 'cyan', bold: true },
     cursor: { inverse: true },
     border: { color: 'gray' },
-    qr: { color: 'whiteBright', backgroundColor: 'black' },
+    // Dark modules on light, explicitly: the code scans whatever the terminal's own colours are.
+    qr: { color: 'black', backgroundColor: 'whiteBright' },
     glyphs,
   };
 }

@@ -116,6 +116,12 @@ describe('two profiles, separate processes', () => {
     const bobLog = await delivered(bob, 'Alice');
     expect(aliceLog.find((m) => m.direction === 'in')?.body).toBe('hi Alice 🙂 Bob here');
     expect(bobLog.find((m) => m.direction === 'in')?.body).toBe('hello Bob, from Alice');
+
+    // A name that is no contact's fails once, clearly, naming the contacts it could be; nothing is queued.
+    const typo = await runPvt(['send', 'Bo', 'to whom?'], { env: alice.env });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('no contact named "Bo" (contacts: "Bob")');
+    expect((await pvtJson<Message[]>(alice, ['log', 'Bob'])).map((m) => m.body)).not.toContain('to whom?');
   }, 90_000);
 
   test('a used, a tampered and an expired code each fail clearly and change nothing', async () => {

@@ -60,6 +60,9 @@ describe.skipIf(!hasTmux)('pvt chat in tmux', () => {
 
     s.typeLine('/frobnicate');
     await s.waitFor('unknown command /frobnicate');
+    // The rejected line stays in the composer for correction; clear it.
+    s.keys('C-u');
+    await s.waitForGone('› /frobnicate');
     s.type('?');
     await s.waitFor('Esc closes this help');
     s.keys('Escape');

@@ -13,6 +13,8 @@ import type {
   JoinResult,
   ListMessagesOptions,
   MailboxesView,
+  MessagePage,
+  MessagePageOptions,
   MessageState,
   MessageView,
   NetworkStatus,
@@ -23,8 +25,12 @@ import type {
   ProtectionChoice,
   PvtApi,
   PvtEvent,
+  SearchOptions,
+  SearchResult,
+  UiSettings,
 } from '../../src/app/api.ts';
 import { SELF_CONVERSATION } from '../../src/app/api.ts';
+import { DEFAULT_UI_SETTINGS, saveUiSetting } from '../../src/app/ui-settings.ts';
 import { NAT_OFF } from '../../src/net/nat/status.ts';
 
 export class WrongPassphraseError extends Error {
@@ -279,6 +285,68 @@ export class MemoryPvt implements PvtApi {
     const status = await this.network();
     this.emit({ type: 'network', network: status });
     return status;
+  }
+
+  /** Every `messagePage()` call, for asserting the UI pages instead of loading everything. */
+  readonly pageCalls: { conversationId: ConversationId; options: MessagePageOptions | undefined }[] = [];
+
+  async messagePage(conversationId: ConversationId, options?: MessagePageOptions): Promise<MessagePage> {
+    this.#assertOpen();
+    this.pageCalls.push({ conversationId, options });
+    const list = this.#list(conversationId);
+    const limit = options?.limit ?? 100;
+    let page: MessageView[];
+    if (options?.after !== undefined) {
+      const after = options.after;
+      page = list.filter((m) => m.seq > after).slice(0, limit);
+    } else {
+      const before = options?.before ?? Number.MAX_SAFE_INTEGER;
+      page = list.filter((m) => m.seq < before).slice(-limit);
+    }
+    const first = page[0]?.seq ?? (options?.after ?? (options?.before ?? Number.MAX_SAFE_INTEGER) - 1) + 1;
+    const last = page.at(-1)?.seq ?? first - 1;
+    return {
+      messages: page,
+      older: list.filter((m) => m.seq < first).length,
+      newer: list.filter((m) => m.seq > last).length,
+    };
+  }
+
+  async searchMessages(conversationId: ConversationId, options: SearchOptions): Promise<SearchResult> {
+    this.#assertOpen();
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const limit = options.scanLimit ?? 2000;
+    const candidates = this.#list(conversationId)
+      .filter((m) => m.seq < before)
+      .reverse()
+      .slice(0, limit);
+    const needle = options.text.toLowerCase();
+    let scanned = 0;
+    for (const m of candidates) {
+      scanned++;
+      if (m.body.toLowerCase().includes(needle)) {
+        return { match: m, scanned, remaining: m.seq - 1, next: m.seq };
+      }
+    }
+    const next = candidates.at(-1)?.seq ?? before;
+    return { match: null, scanned, remaining: Math.max(0, next - 1), next };
+  }
+
+  settings: UiSettings = DEFAULT_UI_SETTINGS;
+  readonly #settingWords = new Map<string, string>();
+
+  async uiSettings(): Promise<UiSettings> {
+    return this.settings;
+  }
+
+  async setUiSetting(key: string, value: string): Promise<UiSettings> {
+    const words = this.#settingWords;
+    this.settings = saveUiSetting(
+      { all: () => new Map(words), set: (k, v) => void words.set(k, v) },
+      key,
+      value,
+    );
+    return this.settings;
   }
 
   readonly mailboxState: MailboxesView = { serving: false, serveSetting: false, served: null, mine: [] };

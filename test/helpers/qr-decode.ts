@@ -6,6 +6,10 @@
  * a white margin) and decodes it with jsQR — a decoder independent of the encoder that drew it.
  * Text before the code on its rows must be one cell per UTF-16 unit (ASCII), as in pvt's panels.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 
 type Decode = typeof import('jsqr').default;
@@ -81,11 +85,95 @@ export function renderModules(
   return { data, width, height: width };
 }
 
+/**
+ * Finds a QR code drawn with its DARK modules as glyphs (pvt with colour, or NO_COLOR on a light theme:
+ * the quiet zone is blank cells), by the top row of its two upper finder patterns ("█▀▀▀▀▀█" twice).
+ */
+export function findDarkQr(screen: string): ScreenQr | null {
+  const lines = screen.split('\n');
+  for (let row = 0; row < lines.length; row++) {
+    const finders = [...(lines[row] ?? '').matchAll(/█▀▀▀▀▀█/gu)];
+    if (finders.length < 2) continue;
+    const first = finders[0]!.index;
+    const last = finders[finders.length - 1]!.index;
+    const size = last + 7 - first;
+    if (size < 21) continue;
+    const side = size + 8;
+    const left = first - 4;
+    const top = row - 2;
+    const rows = Math.ceil(side / 2);
+    const light: boolean[][] = [];
+    for (let r = 0; r < rows; r++) {
+      const line = lines[top + r] ?? '';
+      const padded = left < 0 ? ' '.repeat(-left) + line : line.slice(left);
+      const cells = padded.slice(0, side).padEnd(side, ' ');
+      const upper: boolean[] = [];
+      const lower: boolean[] = [];
+      for (const ch of cells) {
+        upper.push(!(ch === '█' || ch === '▀'));
+        lower.push(!(ch === '█' || ch === '▄'));
+      }
+      light.push(upper);
+      if (light.length < side) light.push(lower);
+    }
+    return { top, left, side, light };
+  }
+  return null;
+}
+
+/** Which modules the screen's block glyphs are: light ones (dark theme, no colour) or dark ones. */
+export type Ink = 'light' | 'dark';
+
 /** The text of the first QR code drawn on the screen, or null when there is none or it does not decode. */
-export function decodeQrFromScreen(screen: string): string | null {
-  const qr = findQr(screen);
+export function decodeQrFromScreen(screen: string, ink: Ink = 'light'): string | null {
+  const qr = ink === 'light' ? findQr(screen) : findDarkQr(screen);
   if (!qr) return null;
   const image = renderModules(qr.light);
   const result = jsQR(image.data, image.width, image.height, { inversionAttempts: 'dontInvert' });
   return result?.data ?? null;
+}
+
+/**
+ * Decodes the code as a terminal would show it, with zbar (zbarimg, Debian zbar-tools): glyph cells in
+ * the terminal's foreground colour, other cells in its background (`fg`/`bg` grey levels, e.g. black on
+ * white for a light theme) — no knowledge of which modules are meant to be dark. Null when it does not scan.
+ */
+export function zbarDecodeScreen(screen: string, colours: { fg: number; bg: number }): string | null {
+  const lines = screen.split('\n');
+  const cols = Math.max(...lines.map((l) => [...l].length));
+  const scale = 4;
+  const width = cols * scale + 32;
+  const height = lines.length * 2 * scale + 32;
+  const pixels = Buffer.alloc(width * height, colours.bg);
+  lines.forEach((line, row) => {
+    [...line].forEach((ch, col) => {
+      const top = ch === '█' || ch === '▀';
+      const bottom = ch === '█' || ch === '▄';
+      for (const [half, on] of [
+        [0, top],
+        [1, bottom],
+      ] as const) {
+        if (!on) continue;
+        for (let dy = 0; dy < scale; dy++) {
+          const y = 16 + (row * 2 + half) * scale + dy;
+          pixels.fill(colours.fg, y * width + 16 + col * scale, y * width + 16 + (col + 1) * scale);
+        }
+      }
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'pvt-qr-'));
+  const file = join(dir, 'screen.pgm');
+  try {
+    writeFileSync(file, Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), pixels]));
+    const out = spawnSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file], {
+      encoding: 'utf8',
+    });
+    return out.status === 0 ? out.stdout.trim() : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function zbarAvailable(): boolean {
+  return spawnSync('zbarimg', ['--version'], { encoding: 'utf8' }).status === 0;
 }

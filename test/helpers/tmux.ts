@@ -83,6 +83,34 @@ export class TmuxSession {
     throw new Error(`timed out waiting for ${String(match)} to go away; screen was:\n${last}`);
   }
 
+  /** Sets a window option of the session (e.g. window-style for a light theme). */
+  setOption(name: string, value: string): void {
+    this.#tmux(['set-option', '-w', '-t', this.name, name, value]);
+  }
+
+  /** A tmux format of the pane, e.g. "#{alternate_on}" or "#{history_size}". */
+  format(fmt: string): string {
+    return this.#tmux(['display-message', '-p', '-t', this.name, fmt]).trim();
+  }
+
+  /** The pane's scrollback and screen (`capture-pane -S -`), or only the scrollback with `historyOnly`. */
+  scrollback(historyOnly = false): string {
+    const args = ['capture-pane', '-p', '-J', '-t', this.name, '-S', '-'];
+    if (historyOnly) args.push('-E', '-1');
+    return this.#tmux(args);
+  }
+
+  /** Pastes text as tmux paste-buffer does (unbracketed unless `bracketed`): "\n" arrives as "\r". */
+  paste(text: string, bracketed = false): void {
+    this.#tmux(['set-buffer', '-b', 'pvt-test', text]);
+    this.#tmux(['paste-buffer', '-b', 'pvt-test', '-t', this.name, ...(bracketed ? ['-p'] : [])]);
+  }
+
+  /** The pid of the program running in the pane (the shell, or the command the session started). */
+  panePid(): number {
+    return Number(this.format('#{pane_pid}'));
+  }
+
   kill(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
   }

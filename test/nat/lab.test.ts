@@ -135,7 +135,7 @@ describe.skipIf(skip !== null)('pvt nat in the natlab', () => {
     try {
       const record = join(dir, 'nat-mapping.json');
       const service = pathToFileURL(join(ROOT, 'src', 'net', 'nat', 'service.ts')).href;
-      const logger = pathToFileURL(join(ROOT, 'src', 'store', 'logger.ts')).href;
+      const logger = pathToFileURL(join(ROOT, 'src', 'log', 'logger.ts')).href;
       const script = `
         import { createNatService } from ${JSON.stringify(service)};
         import { nullLogger } from ${JSON.stringify(logger)};

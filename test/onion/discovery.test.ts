@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { until } from '../helpers/until.ts';
-import { type Node, pvtJson, startNode, stopNodes } from './helpers.ts';
+import { type Node, pvtJson, startNodes, stopNodes } from './helpers.ts';
 
 const nodes: Node[] = [];
 
 beforeAll(async () => {
-  const started = await Promise.all(['P', 'Q', 'R', 'S'].map((n) => startNode(`Relay ${n}`, true)));
-  nodes.push(...started, await startNode('Fresh client', false));
-}, 120_000);
+  const specs = ['P', 'Q', 'R', 'S'].map((n) => ({ name: `Relay ${n}`, relay: true }));
+  nodes.push(...(await startNodes([...specs, { name: 'Fresh client', relay: false }])));
+}, 240_000);
 afterAll(() => stopNodes(nodes), 30_000);
 
 interface RelayList {

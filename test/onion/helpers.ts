@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createProfile, type DaemonProcess, type Profile, startDaemon } from '../daemon/helpers.ts';
-import { runPvt } from '../helpers/cli.ts';
+import { type DaemonProcess, type Profile, startDaemon } from '../daemon/helpers.ts';
+import { runPvt, tempHome } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
 
 export interface Node {
@@ -30,13 +30,34 @@ export async function pvtJson<T = Record<string, unknown>>(
   return JSON.parse(r.stdout) as T;
 }
 
+/** A profile with an identity; `pvt init` may take long on a loaded machine (Argon2 tuning). */
+async function createProfile(name: string): Promise<Profile> {
+  const home = tempHome();
+  const r = await runPvt(['init', '--name', name], { env: home.env, timeoutMs: 120_000 });
+  expect(r.code, r.stderr).toBe(0);
+  const dir = join(home.dir, 'profiles', 'default');
+  return { home, dir, socket: join(dir, 'pvt.sock'), cookie: join(dir, 'daemon.cookie') };
+}
+
+/** Starts nodes two at a time (a 2-core machine shared with other test files). */
+export async function startNodes(
+  specs: readonly { name: string; relay: boolean }[],
+  env: Record<string, string> = {},
+): Promise<Node[]> {
+  const out: Node[] = [];
+  for (let i = 0; i < specs.length; i += 2) {
+    out.push(...(await Promise.all(specs.slice(i, i + 2).map((s) => startNode(s.name, s.relay, env)))));
+  }
+  return out;
+}
+
 export async function startNode(
   name: string,
   relay: boolean,
   env: Record<string, string> = {},
 ): Promise<Node> {
   const profile = await createProfile(name);
-  const daemon = await startDaemon({ ...profile.home.env, ...env }, relay ? ['--relay'] : []);
+  const daemon = await startDaemon({ ...profile.home.env, ...env }, relay ? ['--relay'] : [], 60_000);
   const status = await pvtJson<{ network: { addresses: string[]; peerId: string } }>({ profile } as Node, [
     'status',
   ]);

@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
-import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from './helpers.ts';
+import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from './helpers.ts';
 
 const nodes: Node[] = [];
 
 beforeAll(async () => {
-  const started = await Promise.all(['A', 'B', 'C', 'D'].map((n) => startNode(`Relay ${n}`, true)));
-  nodes.push(...started, await startNode('Client', false));
-}, 120_000);
+  const specs = ['A', 'B', 'C', 'D'].map((n) => ({ name: `Relay ${n}`, relay: true }));
+  nodes.push(...(await startNodes([...specs, { name: 'Client', relay: false }])));
+}, 240_000);
 afterAll(() => stopNodes(nodes), 30_000);
 
 test('killing the middle relay mid-stream: the client rebuilds and the transfer completes', async () => {

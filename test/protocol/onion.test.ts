@@ -206,6 +206,19 @@ describe('layers', () => {
     expect(encodeCell(1, CELL_RELAY, back).length).toBe(CELL_BYTES);
   });
 
+  test('the node:crypto fast path and the noble path produce the same bytes', () => {
+    const fast = keys.map(hopState);
+    const slow = keys.map((k) => ({ keys: k, nf: 0, nb: 0, sub: undefined }));
+    expect(fast[0]?.sub).toBeDefined();
+    const a = clientSeal(fast, 2, data(5));
+    const b = clientSeal(slow, 2, data(5));
+    expect(toHex(a)).toBe(toHex(b));
+    const r = relayForward(slow[0] as ReturnType<typeof hopState>, a);
+    expect(toHex(r.body)).toBe(toHex(relayForward(fast[0] as ReturnType<typeof hopState>, b).body));
+    const back = relayOriginate(slow[2] as ReturnType<typeof hopState>, data(6));
+    expect(toHex(back)).toBe(toHex(relayOriginate(fast[2] as ReturnType<typeof hopState>, data(6))));
+  });
+
   test('a replayed cell is not accepted by its destination', () => {
     const { client, relays } = fresh();
     const cell = clientSeal(client, 2, data(1));

@@ -72,7 +72,7 @@ describe('the single executable, no node on PATH', () => {
   });
 
   test.skipIf(!tmuxAvailable())('pvt chat in tmux shows its first frame and quits cleanly', async () => {
-    const s = new TmuxSession(binary, {
+    const s = new TmuxSession(`${binary} chat --loopback --no-mdns`, {
       width: 100,
       height: 30,
       env: { PATH: emptyPath, HOME: home.dir, TERM: 'xterm-256color', ...home.env },

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryLauncher, type MemoryLauncher } from '../helpers/memory-api.ts';
-import { liveLines, openMain, type Tui } from './harness.tsx';
+import { composerText, openMain, type Tui } from './harness.tsx';
 
 const PASS = 'correct horse battery staple';
 let tui: Tui | undefined;
@@ -17,21 +17,7 @@ function launcher(notes: number | string[] = 0): MemoryLauncher {
   return createMemoryLauncher({ state: 'passphrase', passphrase: PASS, notes });
 }
 
-/** The composer's rows: the live part right of the divider, between the two rules. */
-function composer(screen: string): string {
-  const live = liveLines(screen);
-  const end = live.findIndex((l, i) => i > 0 && l.startsWith('─'));
-  return live
-    .slice(1, end)
-    .map((l) =>
-      l
-        .slice(l.indexOf('│') + 1)
-        .replace(/^ [› ] ?/u, '')
-        .trimEnd(),
-    )
-    .join('\n')
-    .trim();
-}
+const composer = composerText;
 
 describe('composer', () => {
   test('typing then Enter sends a note through sendNote and prints it in the history', async () => {
@@ -45,14 +31,37 @@ describe('composer', () => {
     expect(composer(tui.screen())).toContain('Write a note to yourself');
   });
 
-  test('a burst "hello\\rworld\\r" in one write sends two notes, in order', async () => {
+  test('a line typed as one burst "hello\\r" is sent (tmux send-keys, SSH)', async () => {
     const l = launcher();
     tui = await openMain(l);
-    await tui.type('hello\rworld\r');
+    await tui.type('hello\r');
+    await tui.waitFor('hello ✓');
+    await tui.type('world\r');
     await tui.waitFor('world ✓');
     expect(l.api?.notes).toEqual(['hello', 'world']);
-    const s = tui.screen();
-    expect(s.indexOf('hello ✓')).toBeLessThan(s.indexOf('world ✓'));
+  });
+
+  test('several lines in one read are a paste: one draft, never several sends; Enter sends one message', async () => {
+    const l = launcher();
+    tui = await openMain(l);
+    await tui.type('one\rtwo\rthree\rfour\rfive\r');
+    await tui.waitFor('pasted 5 lines as one draft');
+    expect(l.api?.notes).toEqual([]);
+    expect(composer(tui.screen())).toBe('one\ntwo\nthree\nfour\nfive');
+    await tui.press('enter');
+    await tui.waitFor(() => l.api?.notes.length === 1);
+    expect(l.api?.notes).toEqual(['one\ntwo\nthree\nfour\nfive']);
+  });
+
+  test('a paste over the message limit says so before sending, and Enter keeps it in the composer', async () => {
+    const l = launcher();
+    tui = await openMain(l);
+    await tui.type(`${'y'.repeat(5000)}\r${'z'.repeat(5000)}\r`);
+    await tui.waitFor('too long to send: 10,001 bytes');
+    await tui.press('enter');
+    await tui.waitFor('too long to send');
+    expect(l.api?.notes).toEqual([]);
+    expect(composer(tui.screen())).toContain('zzz');
   });
 
   test('empty and whitespace-only input is not sent', async () => {
@@ -66,7 +75,9 @@ describe('composer', () => {
   test('↑/↓ walk the history of what was sent, including earlier sessions', async () => {
     const l = launcher(['from yesterday']);
     tui = await openMain(l);
-    await tui.type('first\rsecond\r');
+    await tui.type('first\r');
+    await tui.waitFor('first ✓');
+    await tui.type('second\r');
     await tui.waitFor('second ✓');
     await tui.type('draft');
     await tui.press('up');
@@ -155,17 +166,22 @@ describe('composer', () => {
     await tui.type('/frobnicate now\r');
     await tui.waitFor('unknown command /frobnicate — /help lists commands');
     expect(l.api?.notes).toEqual([]);
-    await tui.press('escape');
+    // The rejected line stays in the composer for correction.
+    expect(composer(tui.screen())).toBe('/frobnicate now');
+    await tui.press('ctrl+u', 'escape');
     await tui.waitFor('3KQ7-9XWA · offline');
     await tui.type('//frobnicate is a note\r');
     await tui.waitFor('/frobnicate is a note ✓');
   });
 
-  test('a rejected send shows why in the status line', async () => {
+  test('an over-limit message is refused before sending and stays in the composer', async () => {
     const l = launcher();
     tui = await openMain(l);
-    await tui.type(`${'x'.repeat(9000)}\r`);
-    await tui.waitFor('not sent: message too long');
+    await tui.type('x'.repeat(9000));
+    await tui.press('enter');
+    await tui.waitFor('too long to send: 9,000 bytes');
+    expect(l.api?.notes).toEqual([]);
+    expect(composer(tui.screen())).toContain('xxxx');
   });
 
   test('/quit, and Ctrl+D on an empty composer, end the app', async () => {

@@ -74,6 +74,12 @@ export const KEYS = {
   'alt+up': '\u001b[1;3A',
   'alt+down': '\u001b[1;3B',
   pageDown: '\u001b[6~',
+  pageUp: '\u001b[5~',
+  'ctrl+home': '\u001b[1;5H',
+  'ctrl+end': '\u001b[1;5F',
+  'ctrl+f': '\u0006',
+  'wheel up': '\u001b[<64;40;5M',
+  'wheel down': '\u001b[<65;40;5M',
 } as const;
 
 export type KeyName = keyof typeof KEYS;
@@ -191,11 +197,36 @@ export function renderApp(
   );
 }
 
-/** Lines of the frame's live part: everything from the first horizontal rule down. */
+/** Lines of the frame: the whole screen (full-screen layout), without trailing empty lines. */
 export function liveLines(screen: string): string[] {
   const lines = screen.split('\n');
-  const top = lines.findIndex((l) => l.startsWith('─'));
-  return top === -1 ? lines : lines.slice(top);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return lines;
+}
+
+/** The composer's rows: right of the divider, between the composer rule (├) and the bottom rule. */
+export function composerText(screen: string): string {
+  const lines = screen.split('\n');
+  const start = lines.findIndex((l) => l.includes('├'));
+  if (start === -1) return '';
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('─'));
+  return lines
+    .slice(start + 1, end === -1 ? undefined : end)
+    .map((l) =>
+      l
+        .slice(l.indexOf('│') + 1)
+        .replace(/^ [› ] ?/u, '')
+        .trimEnd(),
+    )
+    .join('\n')
+    .trim();
+}
+
+/** The message pane's rows: right of the divider, above the composer rule. */
+export function paneText(screen: string): string[] {
+  const lines = screen.split('\n');
+  const end = lines.findIndex((l) => l.includes('├'));
+  return lines.slice(0, end === -1 ? undefined : end).map((l) => l.slice(l.indexOf('│') + 2));
 }
 
 export function widestLine(screen: string): number {

@@ -2,10 +2,10 @@
  * `pvt chat` (and plain `pvt`): opens the TUI over the profile launcher with the network running (the
  * global --port, --no-mdns, --loopback, --no-port-mapping flags apply; the first time, the TUI asks
  * whether pvt may open a port on the router), or attached to the profile's running daemon (no unlock
- * prompt, the daemon's network; quitting leaves the daemon running).
+ * prompt, the daemon's network; quitting leaves the daemon running; a daemon restart is survived).
  */
 import { attachedLauncher } from '../../daemon/attach.ts';
-import { connectDaemon } from '../../daemon/client.ts';
+import { connectDaemonReconnecting } from '../../daemon/reconnect.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { readPassphraseFile } from '../passphrase.ts';
 import { launcherFor, networkOptions } from '../session.ts';
@@ -27,7 +27,8 @@ export const chatCommand: CommandSpec = {
     }
     const { runTui } = await import('../../ui/run-tui.tsx');
     const launcher = launcherFor(ctx);
-    const daemon = await connectDaemon({ profileDir: launcher.dataDir });
+    // Attached to a daemon, the TUI reconnects by itself when the daemon restarts.
+    const daemon = await connectDaemonReconnecting({ profileDir: launcher.dataDir });
     const options = {
       launcher: daemon ? attachedLauncher(launcher, daemon) : launcher,
       ...(daemon ? {} : { network: networkOptions(ctx, 'ask') }),

@@ -5,8 +5,11 @@ import type { CommandSpec } from '../command.ts';
 import { chatCommand } from './chat.ts';
 import { circuitsCommand } from './circuits.ts';
 import { completionCommand } from './completion.ts';
+import { configCommand } from './config.ts';
 import { contactsCommand } from './contacts.ts';
 import { daemonCommand } from './daemon.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { initCommand } from './init.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
@@ -19,6 +22,7 @@ import { relaysCommand } from './relays.ts';
 import { removeCommand } from './remove.ts';
 import { renameCommand } from './rename.ts';
 import { sendCommand } from './send.ts';
+import { serviceCommand } from './service.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
 import { verifyCommand } from './verify.ts';
@@ -43,9 +47,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   relayCommand,
   relaysCommand,
   circuitsCommand,
+  configCommand,
   daemonCommand,
   stopCommand,
   completionCommand,
+  exportCommand,
+  importCommand,
+  serviceCommand,
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -5,6 +5,7 @@
  */
 import type { MessageState, PvtEvent } from '../../app/api.ts';
 import { connectDaemon } from '../../daemon/client.ts';
+import { assertNotExported } from '../../store/profile-transfer.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { contactArg } from '../contact-arg.ts';
@@ -36,6 +37,8 @@ export const sendCommand: CommandSpec = {
     const text = fromStdin ? await readStdin(ctx.stdin) : rest.join(' ');
     if (text.length === 0) throw new UsageError('the message is empty; nothing was sent');
     const waitMs = String(flags.wait) === '0' ? 0 : parseDuration('--wait', String(flags.wait));
+    // An exported profile queues nothing either: its outbox would never leave (issue 14).
+    assertNotExported(ctx.dataDir, ctx.profile);
     const daemon = await connectDaemon({ profileDir: launcherFor(ctx).dataDir });
     const api = daemon ?? (await openInProcess(ctx, { network: waitMs > 0 }));
     try {

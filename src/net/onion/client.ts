@@ -86,8 +86,8 @@ export interface CircuitView {
 
 export interface OnionClient {
   openStream(options: { exit?: string; service: string; signal?: AbortSignal }): Promise<CircuitStream>;
-  /** Builds ready circuits up to CIRCUITS_AHEAD, rotates old ones, drops dead ones. */
-  maintain(): void;
+  /** Rotates old circuits and (when `buildAhead`) builds ready ones up to CIRCUITS_AHEAD. */
+  maintain(buildAhead?: boolean): void;
   circuits(): CircuitView[];
   /** Builds one circuit (to `exit` if given) and waits until it is ready. */
   build(options?: { exit?: string; service?: string; signal?: AbortSignal }): Promise<CircuitView>;
@@ -399,9 +399,12 @@ export function createOnionClient(init: ClientInit): OnionClient {
     }
   };
 
-  const maintain = () => {
+  let ahead = false;
+  const maintain = (buildAhead = ahead) => {
     if (closed) return;
+    ahead = buildAhead;
     rotate();
+    if (!buildAhead) return;
     const ready = [...circuits].filter((c) => c.state === 'ready').length;
     for (let i = ready + building.size; i < CIRCUITS_AHEAD; i++) {
       const p = build()

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { publicKeyFromRaw } from '@libp2p/crypto/keys';
-import type { IdentifyResult, Libp2p, PeerId } from '@libp2p/interface';
+import type { IdentifyResult, Libp2p, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { CID } from 'multiformats/cid';
@@ -190,6 +190,10 @@ export function createDirectory(init: DirectoryInit): Directory {
   const onIdentify = (evt: CustomEvent<IdentifyResult>) => {
     if (evt.detail.protocols.includes(ONION_DESCRIPTOR_PROTOCOL)) tryFetch(evt.detail.peerId, [], 'peer');
   };
+  // mDNS (the only peer discovery the node runs): a pvt node on the LAN may relay; ask it.
+  const onDiscovery = (evt: CustomEvent<PeerInfo>) => {
+    if (evt.detail.multiaddrs.length > 0) tryFetch(evt.detail.id, evt.detail.multiaddrs, 'lan');
+  };
 
   const parseBootstrap = (addr: string): { ma: Multiaddr; peer: PeerId } => {
     let ma: Multiaddr;
@@ -268,6 +272,7 @@ export function createDirectory(init: DirectoryInit): Directory {
       if (controller) return;
       controller = new AbortController();
       libp2p.addEventListener('peer:identify', onIdentify);
+      libp2p.addEventListener('peer:discovery', onDiscovery);
       const round = () => void discover(controller?.signal).catch(() => undefined);
       setTimeout(round, 200).unref();
       timer = setInterval(round, DISCOVERY_INTERVAL_MS);
@@ -278,6 +283,7 @@ export function createDirectory(init: DirectoryInit): Directory {
       controller = undefined;
       if (timer) clearInterval(timer);
       libp2p.removeEventListener('peer:identify', onIdentify);
+      libp2p.removeEventListener('peer:discovery', onDiscovery);
     },
     add,
     get: (id) => relays.get(id),

@@ -1,9 +1,10 @@
 /**
  * An onion link: one libp2p stream `/pvt/onion/1.0.0` between two nodes carrying fixed-size cells back
  * to back. Reads exactly CELL_BYTES at a time (never buffering more than one partial cell), writes whole
- * cells with back-pressure and a bounded queue, limits the cells per second it reads (pausing the
- * reader), and can record the size of every write and read to a tap file (PVT_ONION_TAP: sizes and a
- * link number only — no address, no PeerId) for the equal-length test. Knows nothing about circuits.
+ * cells with back-pressure and a bounded queue (cells queued in the same tick go out in one write),
+ * limits the cells per second it reads (pausing the reader), and can record the size of every write and
+ * read to a tap file (PVT_ONION_TAP: byte and cell counts and a link number only — no address, no
+ * PeerId) for the equal-length test. Knows nothing about circuits.
  */
 import { appendFileSync } from 'node:fs';
 import type { Stream } from '@libp2p/interface';
@@ -34,6 +35,8 @@ export interface LinkHandlers {
 
 let nextLinkId = 1;
 const LINK_MAX_QUEUE_CELLS = 4096;
+/** Most cells written to the stream in one write. */
+const LINK_BATCH_CELLS = 32;
 
 function tap(line: string): void {
   const file = process.env.PVT_ONION_TAP;
@@ -56,6 +59,7 @@ export function openLink(
   const id = nextLinkId++;
   const queue: Uint8Array[] = [];
   let draining = false;
+  let scheduled = false;
   let closed = false;
   const finish = () => {
     if (closed) return;
@@ -66,9 +70,14 @@ export function openLink(
   };
   const flush = async (): Promise<void> => {
     while (!closed && queue.length > 0) {
-      const cell = queue.shift() as Uint8Array;
-      tap(`w ${process.pid}:${id} ${cell.length}`);
-      if (!stream.send(cell)) {
+      // Whole cells only, several per write when they queue up (fewer stream frames, same bytes).
+      const batch = queue.splice(0, LINK_BATCH_CELLS);
+      const bytes = new Uint8Array(batch.length * CELL_BYTES);
+      batch.forEach((cell, i) => {
+        bytes.set(cell, i * CELL_BYTES);
+      });
+      tap(`w ${process.pid}:${id} ${bytes.length} ${batch.length}`);
+      if (!stream.send(bytes)) {
         draining = true;
         try {
           await stream.onDrain();
@@ -87,7 +96,13 @@ export function openLink(
     send(cell) {
       if (closed || cell.length !== CELL_BYTES || queue.length >= LINK_MAX_QUEUE_CELLS) return false;
       queue.push(cell);
-      if (!draining) void flush();
+      if (!draining && !scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          if (!draining) void flush();
+        });
+      }
       return true;
     },
     queued: () => queue.length,

@@ -52,7 +52,7 @@ export interface OnionServiceInit {
   readonly rng: Rng;
   readonly logger: Logger;
   readonly now?: () => number;
-  /** Build circuits ahead of need (default: only when a stream is wanted). */
+  /** Keep CIRCUITS_AHEAD circuits ready ahead of need (default true; benches turn it off). */
   readonly buildAhead?: boolean;
 }
 
@@ -293,7 +293,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         }, KEY_CHECK_MS);
         tick(() => {
           void syncDescriptorHandler();
-          if (init.buildAhead) client.maintain();
+          client.maintain(init.buildAhead !== false);
         }, CIRCUIT_MAINTAIN_MS);
         log.info('onion.started', { relay: relayWanted });
       },

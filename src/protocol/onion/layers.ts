@@ -6,6 +6,14 @@
  * only state and live in the HopState objects passed in (mutated in place, one owner each).
  */
 import { xchacha20, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import {
+  chachaPolyOpen,
+  chachaPolySeal,
+  chachaXor,
+  type NativeKey,
+  nodeChachaAvailable,
+  zeroPrefixSubkey,
+} from '../../crypto/node-chacha.ts';
 import { CELL_BODY_BYTES, RELAY_PLAINTEXT_BYTES } from './constants.ts';
 import { OnionCellError } from './errors.ts';
 import type { HopKeys } from './handshake.ts';
@@ -15,10 +23,36 @@ export interface HopState {
   readonly keys: HopKeys;
   nf: number;
   nb: number;
+  /** The keys' HChaCha20 subkeys for the fast path (node:crypto), when available. */
+  readonly sub: Readonly<Record<keyof HopKeys, NativeKey>> | undefined;
 }
 
 export function hopState(keys: HopKeys): HopState {
-  return { keys, nf: 0, nb: 0 };
+  const sub = nodeChachaAvailable
+    ? {
+        lf: zeroPrefixSubkey(keys.lf),
+        lb: zeroPrefixSubkey(keys.lb),
+        af: zeroPrefixSubkey(keys.af),
+        ab: zeroPrefixSubkey(keys.ab),
+      }
+    : undefined;
+  return { keys, nf: 0, nb: 0, sub };
+}
+
+type KeyName = keyof HopKeys;
+
+function xorLayer(hop: HopState, name: KeyName, counter: number, body: Uint8Array): Uint8Array {
+  return hop.sub ? chachaXor(hop.sub[name], counter, body) : layer(hop.keys[name], counter, body);
+}
+
+function openTag(hop: HopState, name: KeyName, counter: number, body: Uint8Array): Uint8Array | null {
+  return hop.sub ? chachaPolyOpen(hop.sub[name], counter, body) : open(hop.keys[name], counter, body);
+}
+
+function sealTag(hop: HopState, name: KeyName, counter: number, plain: Uint8Array): Uint8Array {
+  return hop.sub
+    ? chachaPolySeal(hop.sub[name], counter, plain)
+    : xchacha20poly1305(hop.keys[name], nonce(counter)).encrypt(plain);
 }
 
 function nonce(counter: number): Uint8Array {
@@ -64,8 +98,8 @@ export function relayForward(
   checkBody(body);
   const n = hop.nf;
   hop.nf = n + 1;
-  const stripped = layer(hop.keys.lf, n, body);
-  return { plain: open(hop.keys.af, n, stripped), body: stripped };
+  const stripped = xorLayer(hop, 'lf', n, body);
+  return { plain: openTag(hop, 'af', n, stripped), body: stripped };
 }
 
 /** A backward cell passing a hop from its successor: adds the hop's layer. */
@@ -73,7 +107,7 @@ export function relayBackward(hop: HopState, body: Uint8Array): Uint8Array {
   checkBody(body);
   const n = hop.nb;
   hop.nb = n + 1;
-  return layer(hop.keys.lb, n, body);
+  return xorLayer(hop, 'lb', n, body);
 }
 
 /** A backward cell originated by a hop (EXTENDED, CONNECTED, DATA…): sealed, then layered. */
@@ -81,7 +115,7 @@ export function relayOriginate(hop: HopState, plain: Uint8Array): Uint8Array {
   checkPlain(plain);
   const n = hop.nb;
   hop.nb = n + 1;
-  return layer(hop.keys.lb, n, xchacha20poly1305(hop.keys.ab, nonce(n)).encrypt(plain));
+  return xorLayer(hop, 'lb', n, sealTag(hop, 'ab', n, plain));
 }
 
 // ── client side ─────────────────────────────────────────────────────────────────────────────────────
@@ -91,10 +125,10 @@ export function clientSeal(hops: readonly HopState[], target: number, plain: Uin
   checkPlain(plain);
   const dest = hops[target];
   if (!dest) throw new RangeError(`"target" expected 0..${hops.length - 1}, got ${target}`);
-  let body: Uint8Array = xchacha20poly1305(dest.keys.af, nonce(dest.nf)).encrypt(plain);
+  let body: Uint8Array = sealTag(dest, 'af', dest.nf, plain);
   for (let j = target; j >= 0; j--) {
     const hop = hops[j] as HopState;
-    body = layer(hop.keys.lf, hop.nf, body);
+    body = xorLayer(hop, 'lf', hop.nf, body);
     hop.nf += 1;
   }
   return body;
@@ -114,8 +148,8 @@ export function clientOpen(
     const hop = hops[j] as HopState;
     const n = hop.nb;
     hop.nb = n + 1;
-    current = layer(hop.keys.lb, n, current);
-    const plain = open(hop.keys.ab, n, current);
+    current = xorLayer(hop, 'lb', n, current);
+    const plain = openTag(hop, 'ab', n, current);
     if (plain) return { hop: j, plain };
   }
   return null;

@@ -23,11 +23,14 @@ export function Divider(props: {
   );
 }
 
-export function VerticalRule(props: { readonly height: number }) {
+/** The divider between the contacts pane and the right column; `├` where the composer's rule meets it. */
+export function VerticalRule(props: { readonly height: number; readonly teeAt?: number }) {
   const theme = useTheme();
   return (
     <Text {...theme.border}>
-      {Array.from({ length: props.height }, () => theme.glyphs.vertical).join('\n')}
+      {Array.from({ length: props.height }, (_, i) =>
+        i === props.teeAt ? theme.glyphs.teeRight : theme.glyphs.vertical,
+      ).join('\n')}
     </Text>
   );
 }

@@ -11,7 +11,7 @@ import type { InviteView } from '../../app/api.ts';
 import { formatDuration } from '../format/duration.ts';
 import { wrapText } from '../format/text.ts';
 import { fitQr, type Layout, QR_GAP } from '../layout.ts';
-import { qrCells, qrMatrix } from '../qr.ts';
+import { QR_STYLES, qrCells, qrMatrix } from '../qr.ts';
 import { type TextStyle, type Theme, useTheme } from '../theme.ts';
 import { Lines, Panel } from './Panel.tsx';
 import { QrCode } from './QrCode.tsx';
@@ -23,7 +23,7 @@ export interface InvitePanelProps {
 }
 
 /** Narrowest text column beside the QR code. */
-const MIN_TEXT_WIDTH = 34;
+const MIN_TEXT_WIDTH = 30;
 
 export const INVITE_WAITING = 'waiting for someone to join…';
 
@@ -109,14 +109,26 @@ function TextColumn(props: { readonly blocks: readonly Block[] }) {
 export function InvitePanel(props: InvitePanelProps) {
   const theme = useTheme();
   const { invite, layout, now } = props;
-  const qr = useMemo(() => qrCells(qrMatrix(invite.qrText)), [invite.qrText]);
   const bodyWidth = layout.panelWidth - 2;
   const bodyRows = layout.panelRows - 1;
   const aboveRows = arrange(textBlocks(invite, bodyWidth, now, theme, null), Number.POSITIVE_INFINITY).reduce(
     (n, b) => n + b.lines.length,
     0,
   );
-  const fit = fitQr(layout, qr, MIN_TEXT_WIDTH, aboveRows + 1);
+  // The most robust drawing that fits (M, then L, then L with a 2-module quiet zone); else the size the
+  // smallest one needs.
+  const sizes = useMemo(
+    () =>
+      QR_STYLES.map((style) => ({
+        style,
+        cells: qrCells(qrMatrix(invite.qrText, style.level), style.quiet),
+      })),
+    [invite.qrText],
+  );
+  const fits = sizes.map((s) => ({ ...s, fit: fitQr(layout, s.cells, MIN_TEXT_WIDTH, aboveRows + 1) }));
+  const chosen = fits.find((f) => f.fit.kind !== 'none') ?? fits[fits.length - 1]!;
+  const { fit, cells: qr } = chosen;
+  const code = <QrCode text={invite.qrText} level={chosen.style.level} quiet={chosen.style.quiet} />;
   const hint = 'Esc closes · the invite stays valid';
 
   if (fit.kind === 'beside') {
@@ -124,7 +136,7 @@ export function InvitePanel(props: InvitePanelProps) {
     return (
       <Panel title="Invite someone" hint={hint} width={layout.panelWidth}>
         <Box flexDirection="row">
-          <QrCode text={invite.qrText} />
+          {code}
           <Box flexDirection="column" marginLeft={QR_GAP} width={fit.textWidth}>
             <TextColumn blocks={blocks} />
           </Box>
@@ -136,7 +148,7 @@ export function InvitePanel(props: InvitePanelProps) {
     const blocks = arrange(textBlocks(invite, fit.textWidth, now, theme, null), bodyRows - qr.rows - 1);
     return (
       <Panel title="Invite someone" hint={hint} width={layout.panelWidth}>
-        <QrCode text={invite.qrText} />
+        {code}
         <Text> </Text>
         <TextColumn blocks={blocks} />
       </Panel>

@@ -9,8 +9,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-export function formatTime(ms: number): string {
+/** 24-hour "14:05" or 12-hour " 2:05p" (both five cells, so bodies line up). */
+export type TimeStyle = '24h' | '12h';
+
+export function formatTime(ms: number, style: TimeStyle = '24h'): string {
   const d = new Date(ms);
+  if (style === '12h') {
+    const h = d.getHours() % 12 || 12;
+    return `${String(h).padStart(2, ' ')}:${two(d.getMinutes())}${d.getHours() < 12 ? 'a' : 'p'}`;
+  }
   return `${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Sends what the composer submits to the conversation on screen: a note to self through `sendNote`, a
- * message to a contact through `send(id)` (the conversation id is the contact id). Sends run one after the other (a burst of entries is
- * stored in the order typed); a rejection becomes the status-line error. Knows the PvtApi and the chat
+ * message to a contact through `send(id)` (the conversation id is the contact id). Sends run one after
+ * the other (a burst of entries is stored in the order typed); a rejection becomes the status-line
+ * error and the text goes back to the composer (nothing typed is lost). Knows the PvtApi and the chat
  * reducer's actions, nothing about keys or layout.
  */
 import { type Dispatch, useCallback, useRef } from 'react';
@@ -14,10 +15,14 @@ export function useSendQueue(
   api: PvtApi,
   dispatch: Dispatch<ChatAction>,
   current: () => ChatState,
+  /** A refused send gives its text back (the composer takes it when empty). */
+  onRejected: (text: string) => void = () => {},
 ): (text: string) => void {
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const currentRef = useRef(current);
   currentRef.current = current;
+  const rejectedRef = useRef(onRejected);
+  rejectedRef.current = onRejected;
   return useCallback(
     (text: string) => {
       const state = currentRef.current();
@@ -36,7 +41,10 @@ export function useSendQueue(
       const job = (): Promise<unknown> =>
         sending().then(
           (message) => dispatch({ type: 'sent', message }),
-          (error: unknown) => dispatch({ type: 'error', message: `not sent: ${describeError(error)}` }),
+          (error: unknown) => {
+            dispatch({ type: 'error', message: `not sent: ${describeError(error)}` });
+            rejectedRef.current(text);
+          },
         );
       queue.current = queue.current.then(job, job);
     },

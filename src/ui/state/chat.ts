@@ -9,6 +9,7 @@ import type {
   ContactView,
   ConversationId,
   ConversationSummary,
+  MessagePage,
   MessageState,
   MessageView,
   NetworkStatus,
@@ -24,12 +25,19 @@ export interface ChatState {
   /** Contacts by list order of `contacts()`; a contact's id is its conversation id. */
   readonly contacts: readonly ContactView[];
   readonly selected: ConversationId;
-  /** Messages of the selected conversation, in display order. */
+  /**
+   * The loaded window of the selected conversation's messages, in display order: a page or a few around
+   * where the user reads (never the whole history), with how many lie before and after it in the store.
+   */
   readonly messages: readonly MessageView[];
+  readonly older: number;
+  readonly newer: number;
   /** True once the selected conversation's history is loaded. */
   readonly loaded: boolean;
   /** Latest `status` event text, if any. */
   readonly status: string | null;
+  /** True while the daemon this TUI is attached to is away (the client reconnects by itself). */
+  readonly reconnecting: boolean;
   readonly network: NetworkStatus | null;
   /** Last rejected command or failed send, shown in the status bar. */
   readonly error: string | null;
@@ -47,10 +55,18 @@ export type ChatAction =
       readonly contacts: readonly ContactView[];
       readonly network: NetworkStatus | null;
       readonly selected: ConversationId;
-      readonly messages: readonly MessageView[];
+      readonly page: MessagePage;
     }
   | { readonly type: 'select'; readonly id: ConversationId }
-  | { readonly type: 'history'; readonly id: ConversationId; readonly messages: readonly MessageView[] }
+  /** A page replacing the window (opening a conversation, jumping to the top, the end or a search hit). */
+  | { readonly type: 'history'; readonly id: ConversationId; readonly page: MessagePage }
+  /** A page joined to the window above (`older`) or below (`newer`) it. */
+  | {
+      readonly type: 'page';
+      readonly id: ConversationId;
+      readonly side: 'older' | 'newer';
+      readonly page: MessagePage;
+    }
   | { readonly type: 'conversations'; readonly conversations: readonly ConversationSummary[] }
   | { readonly type: 'event'; readonly event: PvtEvent }
   /** A command's own result (the same message also arrives as an event; duplicates are dropped). */
@@ -66,8 +82,11 @@ export const initialChat: ChatState = {
   contacts: [],
   selected: SELF_CONVERSATION,
   messages: [],
+  older: 0,
+  newer: 0,
   loaded: false,
   status: null,
+  reconnecting: false,
   network: null,
   error: null,
   notice: null,
@@ -93,6 +112,15 @@ function merge(loaded: readonly MessageView[], early: readonly MessageView[]): M
   return [...byId.values()].sort(bySeq);
 }
 
+/** The newest page plus what arrived after it while it was loading (never an older window's rows). */
+function withArrived(page: readonly MessageView[], known: readonly MessageView[]): MessageView[] {
+  const last = page.at(-1)?.seq ?? 0;
+  return merge(
+    page,
+    known.filter((m) => m.seq > last),
+  );
+}
+
 function addMessage(state: ChatState, message: MessageView): ChatState {
   if (message.conversationId !== state.selected) {
     if (message.direction !== 'in') return state;
@@ -106,6 +134,8 @@ function addMessage(state: ChatState, message: MessageView): ChatState {
     };
   }
   const at = state.messages.findIndex((m) => m.id === message.id);
+  // The window ends before the newest messages: this one is counted, and loaded when the view gets there.
+  if (at === -1 && state.newer > 0) return { ...state, newer: state.newer + 1 };
   if (at !== -1) {
     const known = state.messages[at]!;
     if (STATE_RANK[known.state] >= STATE_RANK[message.state]) return state;
@@ -114,6 +144,29 @@ function addMessage(state: ChatState, message: MessageView): ChatState {
     return { ...state, messages };
   }
   return { ...state, messages: [...state.messages, message] };
+}
+
+/** At most this many messages stay loaded; the side away from the reader is dropped (and counted). */
+export const MAX_WINDOW_MESSAGES = 1_000;
+
+function joinPage(state: ChatState, side: 'older' | 'newer', page: MessagePage): ChatState {
+  if (page.messages.length === 0) {
+    return side === 'older' ? { ...state, older: page.older } : { ...state, newer: page.newer };
+  }
+  let messages = merge(state.messages, page.messages);
+  let older = side === 'older' ? page.older : state.older;
+  let newer = side === 'newer' ? page.newer : state.newer;
+  const excess = messages.length - MAX_WINDOW_MESSAGES;
+  if (excess > 0) {
+    if (side === 'older') {
+      messages = messages.slice(0, messages.length - excess);
+      newer += excess;
+    } else {
+      messages = messages.slice(excess);
+      older += excess;
+    }
+  }
+  return { ...state, messages, older, newer };
 }
 
 function upsertContact(state: ChatState, contact: ContactView): ChatState {
@@ -162,6 +215,14 @@ function onEvent(state: ChatState, event: PvtEvent): ChatState {
       return { ...state, status: event.text };
     case 'network':
       return { ...state, network: event.network };
+    case 'connection':
+      if (event.state === 'restored') return { ...state, reconnecting: false, status: null };
+      // What the daemon said about contacts is stale until it answers again: no path badges meanwhile.
+      return {
+        ...state,
+        reconnecting: true,
+        contacts: state.contacts.map((c) => (c.path === 'offline' ? c : { ...c, path: 'offline' })),
+      };
     case 'contact-added':
     case 'contact-updated':
       return upsertContact(state, event.contact);
@@ -193,11 +254,14 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
       return {
         ...state,
         profile: action.profile,
-        conversations: action.conversations,
+        // The conversation opened is read (usePvtStore marks it).
+        conversations: action.conversations.map((c) => (c.id === action.selected ? { ...c, unread: 0 } : c)),
         contacts: action.contacts,
         network: state.network ?? action.network,
         selected: action.selected,
-        messages: merge(action.messages, action.selected === state.selected ? state.messages : []),
+        messages: withArrived(action.page.messages, action.selected === state.selected ? state.messages : []),
+        older: action.page.older,
+        newer: action.page.newer,
         loaded: true,
       };
     case 'select':
@@ -206,12 +270,27 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
         ...state,
         selected: action.id,
         messages: [],
+        older: 0,
+        newer: 0,
         loaded: false,
         conversations: state.conversations.map((c) => (c.id === action.id ? { ...c, unread: 0 } : c)),
       };
     case 'history':
       if (action.id !== state.selected) return state;
-      return { ...state, messages: merge(action.messages, state.messages), loaded: true };
+      return {
+        ...state,
+        // Messages that arrived while the page was on its way belong to it only when it is the newest.
+        messages:
+          action.page.newer === 0
+            ? withArrived(action.page.messages, state.messages)
+            : [...action.page.messages],
+        older: action.page.older,
+        newer: action.page.newer,
+        loaded: true,
+      };
+    case 'page':
+      if (action.id !== state.selected) return state;
+      return joinPage(state, action.side, action.page);
     case 'conversations':
       return {
         ...state,
@@ -239,6 +318,7 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
  * then the NAT status ("PCP 198.51.100.7:41873 · 59 min", "behind CGNAT · outgoing only").
  */
 export function statusText(state: ChatState, now: number): string {
+  if (state.reconnecting) return 'reconnecting to the daemon…';
   if (state.status) return state.status;
   if (state.network === null) return 'connecting…';
   if (!state.network.online) return 'offline';
