@@ -4,10 +4,54 @@
  * Wall-clock milliseconds; the benches compare them with a baseline measured in the same run.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Timed {
   readonly ms: number;
   readonly output: string;
+  /**
+   * CPU time (user + system, ms, 10 ms resolution) the command's processes had used when `done`
+   * matched — read from /proc on Linux; undefined elsewhere or when the command had already exited.
+   * Unlike wall time it barely changes when other work shares the machine.
+   */
+  readonly cpuMs: number | undefined;
+}
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU ms of `pid`'s descendants (not `pid` itself: that is `script` for a pty), from /proc. */
+export function descendantsCpuMs(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const children = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      return [];
+    }
+  };
+  let total = 0;
+  const stack = children(pid);
+  while (stack.length > 0) {
+    const p = stack.pop() as number;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      // exited meanwhile
+    }
+    stack.push(...children(p));
+  }
+  return total;
+}
+
+/** CPU ms a bare `node -e` uses, measured by the process itself just before it exits. */
+export function nodeSelfCpuScript(): string {
+  return "const f=require('fs').readFileSync('/proc/self/stat','utf8').slice(0);const x=f.slice(f.lastIndexOf(')')+2).split(' ');process.stdout.write(String((+x[11]+ +x[12])*10))";
 }
 
 /**
@@ -32,8 +76,9 @@ export function timeCommand(
       if (finished) return;
       finished = true;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const cpuMs = done && child.pid !== undefined ? descendantsCpuMs(child.pid) : undefined;
       child.kill('SIGKILL');
-      resolve({ ms, output: out });
+      resolve({ ms, output: out, cpuMs });
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;

@@ -5,6 +5,8 @@
  *   - `pvt chat` on a fresh profile in a pseudo-terminal (`script`), spawn to the first onboarding frame
  *     (goal: ≤ node -e 0 + 300 ms);
  *   - the same first frame with the compile cache off (what the very first start after an install costs).
+ * Also CPU time (Linux, from /proc): node -e 0's own, and pvt's processes' at the first frame — the
+ * figure to read when the machine is loaded and wall times stretch.
  * Runs bin/pvt.js → dist/pvt.mjs (the bundle the npm package ships; `npm run build` first) with a
  * private XDG_CACHE_HOME, warmed by one untimed run. Ends with one JSON line.
  * Run: npm run bench -- startup   (PVT_BENCH_RUNS=N, default 9)
@@ -12,7 +14,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, round1, round2, timeCommand } from './_spawn-timing.ts';
+import { median, nodeSelfCpuScript, round1, round2, timeCommand } from './_spawn-timing.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.env.PVT_BENCH_RUNS ?? 9);
@@ -38,7 +40,7 @@ delete baseEnv.NODE_COMPILE_CACHE;
 delete baseEnv.NODE_DISABLE_COMPILE_CACHE;
 const firstFrame = (out: string) => /display name/i.test(out);
 
-async function chatFrame(env: NodeJS.ProcessEnv): Promise<number> {
+async function chatFrame(env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number | undefined }> {
   const home = mkdtempSync(join(tmpdir(), 'pvt-bench-home-'));
   try {
     const r = await timeCommand([node, pvt, 'chat'], {
@@ -46,7 +48,7 @@ async function chatFrame(env: NodeJS.ProcessEnv): Promise<number> {
       pty: true,
       done: firstFrame,
     });
-    return r.ms;
+    return { ms: r.ms, cpuMs: r.cpuMs };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -62,13 +64,21 @@ const s = {
   version: [] as number[],
   frame: [] as number[],
   cold: [] as number[],
+  nodeCpu: [] as number[],
+  frameCpu: [] as number[],
 };
 for (let i = 0; i < RUNS; i++) {
   s.node.push((await timeCommand([node, '-e', '0'], { env: baseEnv })).ms);
   s.version.push((await timeCommand([node, pvt, '--version'], { env: baseEnv })).ms);
   s.nodePty.push((await timeCommand([node, '-e', '0'], { env: baseEnv, pty: true })).ms);
-  s.frame.push(await chatFrame(baseEnv));
-  s.cold.push(await chatFrame({ ...baseEnv, NODE_DISABLE_COMPILE_CACHE: '1' }));
+  const frame = await chatFrame(baseEnv);
+  s.frame.push(frame.ms);
+  if (frame.cpuMs !== undefined) s.frameCpu.push(frame.cpuMs);
+  s.cold.push((await chatFrame({ ...baseEnv, NODE_DISABLE_COMPILE_CACHE: '1' })).ms);
+  if (process.platform === 'linux') {
+    const self = await timeCommand([node, '-e', nodeSelfCpuScript()], { env: baseEnv });
+    s.nodeCpu.push(Number(self.output));
+  }
 }
 rmSync(cache, { recursive: true, force: true });
 
@@ -87,6 +97,11 @@ const figures = {
   firstFrameOverNodeMs: round1(m.frame - m.nodePty),
   firstFrameRatio: round2(m.frame / m.nodePty),
   firstFrameNoCompileCacheMs: round1(m.cold),
+  // CPU time (Linux): what the processes themselves used, nearly unaffected by a loaded machine.
+  nodeCpuMs: s.nodeCpu.length > 0 ? round1(m.nodeCpu) : null,
+  firstFrameCpuMs: s.frameCpu.length > 0 ? round1(m.frameCpu) : null,
+  firstFrameCpuOverNodeMs:
+    s.frameCpu.length > 0 && s.nodeCpu.length > 0 ? round1(m.frameCpu - m.nodeCpu) : null,
   goalVersionOverNodeMs: GOAL_VERSION_OVER_MS,
   goalFirstFrameOverNodeMs: GOAL_FRAME_OVER_MS,
   versionGoalMet: m.version - m.node <= GOAL_VERSION_OVER_MS,
@@ -102,4 +117,8 @@ console.log(
   `pvt chat, first frame          median ${figures.firstFrameMs} ms = node + ${figures.firstFrameOverNodeMs} ms (${figures.firstFrameRatio}×; goal + ${GOAL_FRAME_OVER_MS} ms)`,
 );
 console.log(`first frame, no compile cache  median ${figures.firstFrameNoCompileCacheMs} ms`);
+if (figures.firstFrameCpuMs !== null)
+  console.log(
+    `CPU time: node -e 0 ${figures.nodeCpuMs} ms · pvt chat to its first frame ${figures.firstFrameCpuMs} ms (node + ${figures.firstFrameCpuOverNodeMs} ms)`,
+  );
 console.log(JSON.stringify({ bench: 'startup', ...figures }));
