@@ -2,7 +2,8 @@
  * bench/binary: the single executable's size (raw and xz -6 compressed, what a download would weigh)
  * and its start-up against `node -e 0` and against the npm package's launcher (`node bin/pvt.js`), in
  * the same run, interleaved, medians: `--version` (spawn to exit) and `pvt chat` to its first
- * onboarding frame in a pseudo-terminal. Builds dist-bin/ first when missing. Ends with one JSON line.
+ * onboarding frame in a pseudo-terminal (wall time, and CPU time at the frame on Linux). Builds
+ * dist-bin/ first when missing. Ends with one JSON line.
  * Run: npm run bench -- binary   (PVT_BENCH_RUNS=N, default 9)
  */
 import { spawnSync } from 'node:child_process';
@@ -30,10 +31,13 @@ const env: NodeJS.ProcessEnv = {
 };
 delete env.NODE_COMPILE_CACHE;
 const firstFrame = (out: string) => /display name/i.test(out);
-async function frame(argv: string[]): Promise<number> {
+const cpu = { bin: [] as number[], npm: [] as number[] };
+async function frame(argv: string[], into?: number[]): Promise<number> {
   const home = mkdtempSync(join(tmpdir(), 'pvt-bench-home-'));
   try {
-    return (await timeCommand(argv, { env: { ...env, PVT_HOME: home }, pty: true, done: firstFrame })).ms;
+    const r = await timeCommand(argv, { env: { ...env, PVT_HOME: home }, pty: true, done: firstFrame });
+    if (into && r.cpuMs !== undefined) into.push(r.cpuMs);
+    return r.ms;
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -57,8 +61,8 @@ for (let i = 0; i < RUNS; i++) {
   s.binVersion.push((await timeCommand([binary, '--version'], { env })).ms);
   s.npmVersion.push((await timeCommand([...npmPvt, '--version'], { env })).ms);
   s.nodePty.push((await timeCommand([node, '-e', '0'], { env, pty: true })).ms);
-  s.binFrame.push(await frame([binary, 'chat']));
-  s.npmFrame.push(await frame([...npmPvt, 'chat']));
+  s.binFrame.push(await frame([binary, 'chat'], cpu.bin));
+  s.npmFrame.push(await frame([...npmPvt, 'chat'], cpu.npm));
 }
 rmSync(cache, { recursive: true, force: true });
 const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)])) as Record<
@@ -81,6 +85,9 @@ const figures = {
   npmFirstFrameMs: round1(m.npmFrame),
   binaryFirstFrameRatio: round2(m.binFrame / m.nodePty),
   npmFirstFrameRatio: round2(m.npmFrame / m.nodePty),
+  // CPU time at the first frame (Linux, /proc): the load-proof comparison of the two.
+  binaryFirstFrameCpuMs: cpu.bin.length > 0 ? round1(median(cpu.bin)) : null,
+  npmFirstFrameCpuMs: cpu.npm.length > 0 ? round1(median(cpu.npm)) : null,
 };
 console.log(`${figures.binary}: ${figures.megabytes} MB (xz: ${figures.xzMegabytes ?? '?'} MB)`);
 console.log(

@@ -102,7 +102,10 @@ async function pump(
 }
 
 const stream = await onion.openCircuitStream({ service: 'echo' });
-const circuitMBps = await pump((f) => stream.send(f), stream[Symbol.asyncIterator]());
+const circuitMBps = await pump((f) => stream.send(f), stream[Symbol.asyncIterator]()).catch((error) => {
+  for (const r of relayNets) console.error(JSON.stringify(r.onion?.status().relay.counters));
+  throw error;
+});
 await stream.close();
 
 // Direct: a raw libp2p stream echo between two fresh nodes on loopback (same bytes, same frames).

@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nobleBackend } from '../src/crypto/backend-noble.ts';
 import { concatBytes, fromHex, type Rng, toHex } from '../src/crypto/bytes.ts';
 import { createLabelledDrbg } from '../src/crypto/drbg.ts';
 import { bech32mEncode } from '../src/protocol/bech32m.ts';
@@ -247,7 +248,7 @@ function handshakeVectors() {
   const { state: i2, message: msg2 } = createInviterResponse(i1, rec.rng);
   const r2 = rec.take();
   const j2 = consumeInviterResponse(j1, msg2);
-  const { state: j3, message: msg3 } = createJoinerReveal(j2, rec.rng);
+  const { state: j3, message: msg3 } = createJoinerReveal(j2, rec.rng, { backend: nobleBackend });
   const r3 = rec.take();
   const i3 = consumeJoinerReveal(i2, msg3, NOW_MS);
   const { message: msg4, result: inviterResult } = createInviterConfirm(i3, rec.rng);

@@ -218,7 +218,7 @@ export class Invites {
       const ready = consumeInviterResponse(first.state, m2);
       const dup = ctx.contacts.list().find((c) => samePublicIdentity(c.peer, ready.inviter.identity));
       if (dup) throw new AlreadyContactError(dup.name);
-      const reveal = createJoinerReveal(ready, ctx.rng);
+      const reveal = createJoinerReveal(ready, ctx.rng, { backend: ctx.backend });
       await channel.write(reveal.message);
       ctx.logger.debug('join.step', { step: 'sent-reveal' });
       const m4 = await read(channel, 'waiting for the confirmation', invite.expiresAtSeconds);

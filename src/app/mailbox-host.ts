@@ -17,9 +17,14 @@ import {
 } from '../net/mailbox/constants.ts';
 import { InvalidMailboxAddressError } from '../net/mailbox/errors.ts';
 import type { MailboxServer, MailboxStats } from '../net/mailbox/server.ts';
+import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Network } from '../net/network.ts';
 import { MAILBOX_MAX_LOCATORS, MAILBOX_TTL_SECONDS } from '../protocol/mailbox/constants.ts';
-import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
+import {
+  decodeMailboxLocators,
+  encodeMailboxLocators,
+  type MailboxLocator,
+} from '../protocol/mailbox/locator.ts';
 import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import { AppError } from './errors.ts';
@@ -43,6 +48,8 @@ export interface MailboxesView {
   readonly served: MailboxStats | null;
   /** The mailboxes this user's contacts deposit into. */
   readonly mine: readonly MailboxView[];
+  /** How many mailboxes each contact named (messages to it wait there while it is away). */
+  readonly contacts?: readonly { readonly name: string; readonly mailboxes: number }[];
 }
 
 export interface MailboxHostInit {
@@ -51,8 +58,15 @@ export interface MailboxHostInit {
   readonly logger: Logger;
   /** Capacity of the served mailbox (PVT_MAILBOX_MAX_ENVELOPES in tests), default 65,536. */
   readonly maxEnvelopes?: number;
+  /** Base proof-of-work difficulty of the served mailbox (PVT_MAILBOX_POW_BITS in tests: slow deposits). */
+  readonly baseBits?: number;
   readonly now?: () => number;
+  /** The user's own mailboxes changed (share them with contacts, fetch from the new ones). */
+  readonly onMineChanged?: () => void;
 }
+
+/** Settings key prefix of a contact's mailboxes (sealed locator list, base64). */
+const CONTACT_MAILBOXES_PREFIX = 'mailbox.of.';
 
 /** Parses an address as `pvt status --json` prints it: a multiaddr ending in /p2p/PEERID. */
 export function parseMailboxAddress(address: string): {
@@ -91,6 +105,7 @@ export class MailboxHost {
   #network: Network | undefined;
   #server: MailboxServer | undefined;
   #forced = false;
+  readonly #contactMailboxes = new Map<string, MailboxLocator[]>();
 
   constructor(init: MailboxHostInit) {
     this.#init = init;
@@ -154,6 +169,7 @@ export class MailboxHost {
     this.#init.sql.transaction('adding a mailbox', () =>
       this.#settings.setSetting(SETTING_MAILBOXES, JSON.stringify(next)),
     );
+    this.#init.onMineChanged?.();
     return this.view();
   }
 
@@ -170,7 +186,77 @@ export class MailboxHost {
     this.#init.sql.transaction('removing a mailbox', () =>
       this.#settings.setSetting(SETTING_MAILBOXES, JSON.stringify(next)),
     );
+    this.#init.onMineChanged?.();
     return this.view();
+  }
+
+  /** The user's own mailboxes as locators (to fetch from). */
+  ownLocators(): MailboxLocator[] {
+    const out: MailboxLocator[] = [];
+    for (const m of this.mine()) {
+      try {
+        out.push(parseMailboxAddress(m.address).locator);
+      } catch {
+        // an entry that no longer parses is skipped
+      }
+    }
+    return out;
+  }
+
+  /** The encoded list of the user's mailboxes, for address updates (empty bytes: none). */
+  ownLocatorList(): Uint8Array {
+    const list = this.ownLocators();
+    return list.length === 0 ? new Uint8Array(0) : encodeMailboxLocators(list);
+  }
+
+  /** Inside the receive transaction: a contact named its mailboxes (kept sealed). Bad lists are ignored. */
+  rememberContactMailboxesInTx(contactId: string, list: Uint8Array): void {
+    let decoded: MailboxLocator[];
+    try {
+      decoded = decodeMailboxLocators(list);
+    } catch {
+      this.#log.info('mailbox.bad_contact_list');
+      return;
+    }
+    const key = CONTACT_MAILBOXES_PREFIX + contactId;
+    const sealed = this.#init.sql.sealer.seal('net_settings', 'value', key, list);
+    this.#settings.setSetting(key, Buffer.from(sealed).toString('base64'));
+    this.#contactMailboxes.set(contactId, decoded);
+  }
+
+  /** The mailboxes a contact named (none until its first address update that carries them). */
+  contactMailboxes(contactId: string): MailboxLocator[] {
+    const cached = this.#contactMailboxes.get(contactId);
+    if (cached) return cached;
+    const key = CONTACT_MAILBOXES_PREFIX + contactId;
+    const raw = this.#settings.setting(key);
+    let list: MailboxLocator[] = [];
+    if (raw !== undefined) {
+      try {
+        list = decodeMailboxLocators(
+          this.#init.sql.sealer.open(
+            'net_settings',
+            'value',
+            key,
+            new Uint8Array(Buffer.from(raw, 'base64')),
+          ),
+        );
+      } catch {
+        this.#log.warn('mailbox.contact_list_unreadable');
+      }
+    }
+    this.#contactMailboxes.set(contactId, list);
+    return list;
+  }
+
+  /**
+   * How mailboxes are reached: through onion circuits; PVT_MAILBOX_TRANSPORT=direct dials them directly
+   * (tests that say so: the mailbox then sees who asks).
+   */
+  transport(): MailboxTransport | undefined {
+    const net = this.#network;
+    if (!net) return undefined;
+    return process.env.PVT_MAILBOX_TRANSPORT === 'direct' ? net.mailbox.direct : net.mailbox.onion();
   }
 
   view(): MailboxesView {
@@ -209,6 +295,7 @@ export class MailboxHost {
       maxEnvelopes,
       logger: this.#init.logger,
       ...(this.#init.now ? { now: this.#init.now } : {}),
+      ...(this.#init.baseBits !== undefined ? { baseBits: this.#init.baseBits } : {}),
     });
     server.start();
     this.#server = server;

@@ -48,6 +48,7 @@ import { Messaging } from './messaging.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { NetworkOfflineError } from './messaging-errors.ts';
 import { ReadMarks } from './read-marks.ts';
+import type { DeliveryRoute } from './route.ts';
 
 export interface MessagingCoreInit {
   readonly sql: SqlAccess;
@@ -59,6 +60,9 @@ export interface MessagingCoreInit {
   readonly emit: (event: PvtEvent) => void;
   /** The profile directory (the NAT mapping record lives there). */
   readonly dataDir: string;
+  /** Mailbox locators in address updates (docs/mailbox.md): ours to share, the contacts' to keep. */
+  readonly ownMailboxList?: () => Uint8Array;
+  readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
 }
 
 export class MessagingCore {
@@ -98,6 +102,8 @@ export class MessagingCore {
       sessions: contactsStore,
       openSession: (bytes) => deserializeState(bytes, { backend: init.backend }),
       unread: (id) => this.#reads.unread(id),
+      ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
+      ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {
         const b = rng(4);
@@ -111,6 +117,9 @@ export class MessagingCore {
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);
+        // The joiner's first item already carries its locator (mailboxes included); the inviter tells
+        // the new contact its mailboxes with an address update (sent once bob's session can send).
+        if (role !== 'joiner') this.#messaging.shareMailboxesWith(row);
         if (role === 'joiner') {
           this.#ctx.emit({ type: 'contact-added', contact: this.#view(row), sas });
           return;
@@ -324,6 +333,37 @@ export class MessagingCore {
   }
 
   /** Whether an outgoing message is sent (that state lives in memory until it is delivered). */
+  /** Adds a delivery route after the direct one (the mailbox route). */
+  addRoute(route: DeliveryRoute): void {
+    this.#messaging.addRoute(route);
+  }
+
+  /**
+   * One sealed ratchet frame of a contact from a route other than the direct one; resolves once it was
+   * handled (stored and committed, or dropped), so the route may then delete its copy. Never throws.
+   */
+  inbound(contactId: string, frame: Uint8Array): Promise<void> {
+    return this.#messaging.inbound(contactId, frame, true);
+  }
+
+  /** The contact rows (the mailbox route derives each pair's slots from their identity keys). */
+  contactRows(): readonly ContactRow[] {
+    return this.#contacts.list();
+  }
+
+  contactRow(id: string): ContactRow | undefined {
+    return this.#contacts.byId(id);
+  }
+
+  /** Our mailboxes changed: share them with every contact (debounced, like address changes). */
+  shareLocatorSoon(): void {
+    this.#messaging.addressesChanged();
+  }
+
+  handedState(conversationId: string, messageId: string): 'sent' | 'stored' | undefined {
+    return this.#messaging.handedState(conversationId, messageId);
+  }
+
   isSent(conversationId: string, messageId: string): boolean {
     return this.#messaging.isSent(conversationId, messageId);
   }

@@ -37,6 +37,10 @@ export interface MessagingInit {
   readonly random: () => number;
   /** Unread count of a conversation (read marks are batched in memory). */
   readonly unread: (conversationId: string) => number;
+  /** The encoded list of this user's mailboxes, shared in address updates (empty: none). */
+  readonly ownMailboxList?: () => Uint8Array;
+  /** A contact's address update named its mailboxes: store them (inside the receive transaction). */
+  readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
 }
 
 export class Messaging {
@@ -69,6 +73,7 @@ export class Messaging {
         routes: () => this.#routes,
         random: this.#init.random,
         openSession: this.#init.openSession,
+        ...(this.#init.contactMailboxesInTx ? { onMailboxesInTx: this.#init.contactMailboxesInTx } : {}),
         onReceived: (row, message) => {
           this.#ctx.emit({ type: 'message', message });
           this.#ctx.emit({ type: 'conversation-updated', conversation: this.summary(row) });
@@ -127,6 +132,11 @@ export class Messaging {
     return this.peer(contactId).drained(timeoutMs);
   }
 
+  /** 'sent' or 'stored' once a route took an outgoing message (kept in memory until delivered). */
+  handedState(contactId: string, messageId: string): 'sent' | 'stored' | undefined {
+    return this.#peers.get(contactId)?.handedState(messageId);
+  }
+
   /** Whether an outgoing message is shown as sent (kept in memory until delivered). */
   isSent(contactId: string, messageId: string): boolean {
     return this.#peers.get(contactId)?.isSent(messageId) ?? false;
@@ -159,7 +169,7 @@ export class Messaging {
       contactId: row.id,
       kind: 'address',
       createdAt: ctx.now(),
-      payload: encodeAddressBody(toLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
+      payload: encodeAddressBody(this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
     });
   }
 
@@ -170,6 +180,22 @@ export class Messaging {
       net.presence.watch(row.transport.peerId);
       this.peer(row.id).kick();
     });
+  }
+
+  /** Queues an address update carrying our mailboxes to one new contact (none: nothing to tell). */
+  shareMailboxesWith(row: ContactRow): void {
+    const net = this.#ctx.network();
+    const mailboxes = this.#init.ownMailboxList?.() ?? new Uint8Array(0);
+    if (!net || mailboxes.length === 0) return;
+    try {
+      this.peer(row.id).queueAddressUpdate(
+        encodeAddressBody(this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
+      );
+    } catch (error) {
+      this.#ctx.logger.warn('mailboxes.queue_failed', {
+        code: (error as { code?: string }).code ?? 'unknown',
+      });
+    }
   }
 
   /** Forgets the contact's Peer (removed or rejected): timers stop, nothing more is sent. */
@@ -219,15 +245,23 @@ export class Messaging {
     this.#addressTimer.unref?.();
   }
 
+  /** Our locator: PeerId, addresses and the list of our mailboxes. */
+  #ownLocator(peerId: Parameters<typeof toLocator>[0], addrs: Parameters<typeof toLocator>[1]) {
+    return { ...toLocator(peerId, addrs), mailbox: this.#init.ownMailboxList?.() ?? new Uint8Array(0) };
+  }
+
   #shareAddressesIfChanged(): void {
     const ctx = this.#ctx;
     const net = ctx.network();
     if (!net || this.#stopped) return;
     const addrs = net.shareable(MAX_LOCATOR_ADDRS);
     // Only a digest is kept (our own addresses need not sit on disk in clear).
-    const key = toHex(sha256Hash(new TextEncoder().encode(addrs.map(String).join(' '))));
+    const locator = this.#ownLocator(net.peerId, addrs);
+    const key = toHex(
+      sha256Hash(new TextEncoder().encode(`${addrs.map(String).join(' ')} ${toHex(locator.mailbox)}`)),
+    );
     if (ctx.chat.setting(LAST_ADDRS_SETTING) === key) return;
-    const body = encodeAddressBody(toLocator(net.peerId, addrs));
+    const body = encodeAddressBody(locator);
     const targets = ctx.contacts.list().filter((c) => c.verification !== 'rejected');
     // One commit per contact (its session may encrypt the update at once); the setting goes last, so a
     // crash in between shares again on the next start.
@@ -251,10 +285,10 @@ export class Messaging {
    * One sealed ratchet frame for a contact, from any route (direct stream, mailbox): deduplicated by
    * hash, decrypted, stored and acknowledged exactly once by the contact's Peer. Never throws.
    */
-  inbound(contactId: string, frame: Uint8Array): Promise<void> {
+  inbound(contactId: string, frame: Uint8Array, handled = false): Promise<void> {
     const row = this.#ctx.contacts.byId(contactId);
     if (!row || row.verification === 'rejected') return Promise.resolve();
-    return this.peer(contactId).inbound(frame);
+    return this.peer(contactId).inbound(frame, handled);
   }
 
   /** One ratchet message from a contact's transport peer (the direct route). Never throws. */

@@ -104,6 +104,9 @@ interface QueuedItem {
   wire: Uint8Array | undefined;
 }
 
+/** The state a text shows once a route took it: 'sent' (direct) or 'stored' (in a mailbox). */
+type HandedState = 'sent' | 'stored';
+
 export interface PeerInit {
   readonly id: string;
   readonly ctx: MessagingContext;
@@ -116,6 +119,8 @@ export interface PeerInit {
   readonly openSession: (bytes: Uint8Array) => RatchetState;
   /** A received text was stored: the core emits the message and the conversation's new summary. */
   readonly onReceived: (row: ContactRow, message: MessageView) => void;
+  /** An address update named the contact's mailboxes (encoded locator list): store it in this transaction. */
+  readonly onMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
 }
 
 export class Peer {
@@ -130,9 +135,9 @@ export class Peer {
   /** id → when it was last handed to a route (this connection). */
   readonly #inflight = new Map<string, number>();
   /** Texts handed to a route whose `sent` state is not on disk yet (it rides the next commit). */
-  readonly #sentUnsaved = new Set<string>();
+  readonly #sentUnsaved = new Map<string, HandedState>();
   /** Texts shown as sent (in memory until delivered). */
-  readonly #sent = new Set<string>();
+  readonly #sent = new Map<string, HandedState>();
   #path: PathBadge = 'offline';
   #running = false;
   #again = false;
@@ -166,11 +171,12 @@ export class Peer {
   advance<T>(what: string, step: (session: SessionCursor) => StepOutcome<T>): T {
     const cursor = new SessionCursor(this.#currentSession(), this.#ctx.rng, this.#skip);
     const ctx = this.#ctx;
-    const riding = [...this.#sentUnsaved];
+    const riding = [...this.#sentUnsaved.keys()];
+    const ridingState = new Map(this.#sentUnsaved);
     const outcome = ctx.sql.transaction(what, () => {
       const out = step(cursor);
       if (cursor.changed) this.#init.sessions.setSession(this.id, serializeState(cursor.state));
-      for (const id of riding) ctx.chat.advanceState(id, 'pending', 'sent');
+      for (const id of riding) ctx.chat.advanceState(id, 'pending', ridingState.get(id) ?? 'sent');
       return out;
     });
     this.#session = cursor.state;
@@ -187,6 +193,11 @@ export class Peer {
   /** The state a message shows in memory ('sent' lives here until delivered). */
   isSent(id: string): boolean {
     return this.#sent.has(id);
+  }
+
+  /** 'sent' or 'stored' (in the contact's mailbox) once handed to a route, until delivered. */
+  handedState(id: string): HandedState | undefined {
+    return this.#sent.get(id);
   }
 
   get path(): PathBadge {
@@ -336,14 +347,16 @@ export class Peer {
   /**
    * One sealed ratchet frame from any route. Frames that arrive together are handled in one transaction
    * (a lone frame right after the current I/O phase). Resolves at once while the queue is short (so a
-   * stream's next frames can join the batch), else when this frame was handled. Never rejects.
+   * stream's next frames can join the batch), else when this frame was handled; with `handled` always
+   * when it was handled (stored and committed, or dropped) — the mailbox route deletes a fetched
+   * envelope only then. Never rejects.
    */
-  inbound(wire: Uint8Array): Promise<void> {
+  inbound(wire: Uint8Array, handled = false): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const backlog = this.#inq.length >= INBOUND_BATCH_MAX;
-      this.#inq.push({ wire, done: backlog ? resolve : () => undefined });
-      if (!backlog) resolve();
+      const wait = handled || this.#inq.length >= INBOUND_BATCH_MAX;
+      this.#inq.push({ wire, done: wait ? resolve : () => undefined });
+      if (!wait) resolve();
       if (this.#drainScheduled === undefined) {
         this.#drainScheduled = setImmediate(() => {
           this.#drainScheduled = undefined;
@@ -445,7 +458,11 @@ export class Peer {
           }
           case 'addressUpdate': {
             try {
-              const parsed = fromLocator(decodeAddressBody(payload.body));
+              const locator = decodeAddressBody(payload.body);
+              const parsed = fromLocator(locator);
+              if (parsed?.peerId.toString() === row.transport.peerId) {
+                this.#init.onMailboxesInTx?.(this.id, locator.mailbox);
+              }
               // Only addresses: the transport key of a contact never changes through an update.
               if (parsed?.peerId.toString() === row.transport.peerId && parsed.addrs.length > 0) {
                 newAddrs = parsed.addrs.map(String);
@@ -582,9 +599,10 @@ export class Peer {
         if (!queue.has(b.id)) continue; // delivered while the write was under way
         this.#inflight.set(b.id, at);
         if (b.kind === 'text' && !this.#sent.has(b.id)) {
-          this.#sent.add(b.id);
-          this.#sentUnsaved.add(b.id);
-          ctx.emit({ type: 'message-state', id: b.id, state: 'sent' });
+          const state = route.handedState ?? 'sent';
+          this.#sent.set(b.id, state);
+          this.#sentUnsaved.set(b.id, state);
+          ctx.emit({ type: 'message-state', id: b.id, state });
         }
       }
       this.#retryMs = RETRY_INITIAL_MS;

@@ -48,6 +48,7 @@ import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts
 import { EventHub } from './events.ts';
 import { messagePage, searchMessages } from './history.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
+import { MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 import { loadUiSettings, saveUiSetting } from './ui-settings.ts';
@@ -76,6 +77,22 @@ function toView(m: StoredMessage): MessageView {
   };
 }
 
+/**
+ * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (or stored:N) makes this process SIGKILL itself right
+ * after its N-th mailbox deposit (or N-th frame fetched and stored) — a kill -9 on a progress counter.
+ */
+function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
+  const m = /^(deposits|stored):(\d+)$/.exec(spec ?? '');
+  if (!m) return {};
+  const what = m[1];
+  const at = Number(m[2]);
+  return {
+    progress: (kind, count) => {
+      if (kind === what && count >= at) process.kill(process.pid, 'SIGKILL');
+    },
+  };
+}
+
 export class Pvt implements PvtApi {
   readonly #store: ProfileStore;
   readonly #info: ProfileInfo;
@@ -86,6 +103,7 @@ export class Pvt implements PvtApi {
   readonly #pages: MessagePages;
   readonly #uiSettings: UiSettingsStore;
   readonly #mailbox: MailboxHost;
+  readonly #route: MailboxRoute;
   #closed = false;
 
   constructor(init: PvtInit) {
@@ -105,15 +123,43 @@ export class Pvt implements PvtApi {
       logger: init.logger,
       emit: (event) => this.#emit(event),
       dataDir: init.info.dataDir,
+      ownMailboxList: () => this.#mailbox.ownLocatorList(),
+      contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
+    const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));
     this.#mailbox = new MailboxHost({
       sql: init.store.sql,
       dataDir: init.info.dataDir,
       logger: init.logger,
       now: init.now,
+      onMineChanged: () => {
+        this.#core.shareLocatorSoon();
+        this.#route.fetchSoon();
+      },
       ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
+      ...(powBits >= 1 && powBits <= 24 ? { baseBits: powBits } : {}),
     });
+    const poll = Number(process.env.PVT_MAILBOX_POLL_MS);
+    this.#route = new MailboxRoute({
+      identity: init.identity,
+      contact: (id) => this.#core.contactRow(id),
+      contacts: () => this.#core.contactRows(),
+      theirMailboxes: (id) => this.#mailbox.contactMailboxes(id),
+      ownMailboxes: () => this.#mailbox.ownLocators(),
+      transport: () => this.#mailbox.transport(),
+      inbound: (id, frame) => this.#core.inbound(id, frame),
+      rng: init.rng,
+      now: init.now,
+      random: () => {
+        const b = init.rng(4);
+        return new DataView(b.buffer, b.byteOffset, 4).getUint32(0) / 2 ** 32;
+      },
+      logger: init.logger,
+      ...(Number.isInteger(poll) && poll > 0 ? { pollMs: poll } : {}),
+      ...crashHook(process.env.PVT_TEST_MAILBOX_KILL),
+    });
+    this.#core.addRoute(this.#route);
   }
 
   /** Starts the libp2p node and the messaging services (the launcher calls it when asked to). */
@@ -121,6 +167,7 @@ export class Pvt implements PvtApi {
     this.#assertOpen();
     await this.#core.startNetwork(options);
     await this.#mailbox.networkStarted(this.#core.requireNetwork(), options.mailbox === true);
+    this.#route.start();
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -147,9 +194,8 @@ export class Pvt implements PvtApi {
     return this.#store.listMessages(conversationId, query).map((m) => {
       const view = toView(m);
       // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
-      return view.state === 'pending' && this.#core.isSent(conversationId, view.id)
-        ? { ...view, state: 'sent' }
-        : view;
+      const handed = view.state === 'pending' ? this.#core.handedState(conversationId, view.id) : undefined;
+      return handed ? { ...view, state: handed } : view;
     });
   }
 
@@ -268,7 +314,10 @@ export class Pvt implements PvtApi {
 
   async mailboxes(): Promise<MailboxesView> {
     this.#assertOpen();
-    return this.#mailbox.view();
+    const contacts = this.#core
+      .contactRows()
+      .map((r) => ({ name: r.name, mailboxes: this.#mailbox.contactMailboxes(r.id).length }));
+    return { ...this.#mailbox.view(), contacts };
   }
 
   async addMailbox(address: string): Promise<MailboxesView> {
@@ -299,6 +348,8 @@ export class Pvt implements PvtApi {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      this.#route.stop();
+      await this.#route.settled();
       await this.#mailbox.stop();
       await this.#core.stop();
     } finally {
@@ -309,6 +360,8 @@ export class Pvt implements PvtApi {
   }
 
   #emit(event: PvtEvent): void {
+    // A network change (start, new addresses) is a moment to empty our mailboxes.
+    if (event.type === 'network') this.#route?.fetchSoon();
     this.#events.emit(event);
   }
 

@@ -30,6 +30,8 @@ export interface DeliveryRoute {
   send(target: RouteTarget, frames: readonly Uint8Array[], signal: AbortSignal): Promise<void>;
   /** How long a frame handed to this route may wait for its receipt before it is sent again. */
   readonly resendAfterMs: number;
+  /** The state a text shows once this route took it: 'sent' (default) or 'stored' (a mailbox route). */
+  readonly handedState?: 'sent' | 'stored';
 }
 
 /** The contact's chat stream (`/pvt/chat/1.0.0`): ready when connected or when a dial succeeds. */

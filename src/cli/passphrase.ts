@@ -55,8 +55,9 @@ export function promptHidden(ctx: CommandContext, prompt: string, noTerminal: ()
   if (!stdin.isTTY) return Promise.reject(noTerminal());
   return new Promise((resolve, reject) => {
     let value = '';
-    stderr.write(prompt);
+    // Echo off before the prompt shows: keys typed as soon as it appears must never be echoed.
     stdin.setRawMode(true);
+    stderr.write(prompt);
     stdin.resume();
     stdin.setEncoding('utf8');
     const finish = (error?: Error) => {

@@ -3,12 +3,14 @@
  * else in-process — builds the launcher from the global flags, refuses when no identity exists yet,
  * and unlocks with the keychain or a passphrase (file or prompt).
  */
-import { existsSync } from 'node:fs';
+
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { AppError } from '../app/errors.ts';
 import { createLauncher } from '../app/launcher.ts';
 import { connectDaemon } from '../daemon/client.ts';
+import { SOCKET_FILE } from '../daemon/constants.ts';
 import { parseStunServers } from '../net/nat/stun.ts';
 import { DB_FILE } from '../store/constants.ts';
 import { type CommandContext, UsageError } from './command.ts';
@@ -64,11 +66,31 @@ export function networkOptions(ctx: CommandContext, mapping: true | 'ask'): Netw
   };
 }
 
+/** The first of `dirs` that exists but cannot be read and searched by this user, if any. */
+function unreadable(dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    try {
+      accessSync(dir, constants.R_OK | constants.X_OK);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'EACCES' || code === 'EPERM') return dir;
+    }
+  }
+  return undefined;
+}
+
 /** Unlocks the profile in this process (takes the profile lock). */
 export async function openInProcess(ctx: CommandContext, options: OpenOptions = {}): Promise<PvtApi> {
   const launcher = launcherFor(ctx);
   const state = await launcher.inspect();
   if (state.state === 'absent') {
+    const denied = unreadable([ctx.dataDir, launcher.dataDir]);
+    if (denied !== undefined) {
+      throw new AppError(
+        'PermissionDenied',
+        `cannot read ${denied}: permission denied (it belongs to another user, or its mode shuts you out); the profile there, if any, was not touched`,
+      );
+    }
     if (existsSync(join(launcher.dataDir, DB_FILE))) {
       throw new AppError(
         'ProfileNotFound',
@@ -81,8 +103,23 @@ export async function openInProcess(ctx: CommandContext, options: OpenOptions = 
     );
   }
   const network = networkFor(ctx, options);
-  if (state.keyProtection === 'keychain') return launcher.open({ network });
-  return launcher.open({ passphrase: await passphraseForUnlock(ctx), network });
+  try {
+    if (state.keyProtection === 'keychain') return await launcher.open({ network });
+    return await launcher.open({ passphrase: await passphraseForUnlock(ctx), network });
+  } catch (error) {
+    // The daemon holds the profile but did not answer on its socket (flooded with connections, full,
+    // or stuck): say that, not just "profile in use".
+    if (
+      (error as { code?: unknown }).code === 'ProfileInUse' &&
+      existsSync(join(launcher.dataDir, SOCKET_FILE))
+    ) {
+      throw new AppError(
+        'DaemonNotAnswering',
+        `the daemon of profile "${ctx.profile}" runs (${(error as Error).message}) but did not answer on its socket: it may be serving too many clients or be flooded with connections; try again, or restart it (pvt stop, then pvt daemon)`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Runs `body` with an open PvtApi and always closes it. */

@@ -23,13 +23,14 @@ const MLKEM768_PUBLIC_BYTES = 1184;
  * Our private keys as KeyObjects, by the array holding the secret, with a copy of the bytes: a secret
  * whose bytes changed since (wiped, reused) is imported again, never answered from the cache.
  */
-const own = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
+const own = new WeakMap<Uint8Array, { prefix: Buffer; bytes: Buffer; key: KeyObject }>();
 
+/** The same array used as another kind of key (another prefix) is imported again, never mixed up. */
 function ownPrivateKey(prefix: Buffer, secret: Uint8Array): KeyObject {
   const hit = own.get(secret);
-  if (hit?.bytes.equals(secret)) return hit.key;
+  if (hit && hit.prefix === prefix && hit.bytes.equals(secret)) return hit.key;
   const key = privateKey(prefix, secret);
-  own.set(secret, { bytes: Buffer.from(secret), key });
+  own.set(secret, { prefix, bytes: Buffer.from(secret), key });
   return key;
 }
 
@@ -61,7 +62,7 @@ export function nodeEd25519PublicKey(secret: Uint8Array): Uint8Array {
 }
 
 export function nodeEd25519Sign(secret: Uint8Array, message: Uint8Array): Uint8Array {
-  return new Uint8Array(sign(null, message, privateKey(ED25519_PKCS8, secret)));
+  return new Uint8Array(sign(null, message, ownPrivateKey(ED25519_PKCS8, secret)));
 }
 
 export function nodeEd25519Verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {

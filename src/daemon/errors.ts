@@ -80,6 +80,16 @@ export class DaemonBusyError extends AppError {
   }
 }
 
+/** The daemon already serves MAX_CLIENTS clients (TUIs, --follow, scripts). */
+export class DaemonFullError extends AppError {
+  constructor(max: number) {
+    super(
+      'DaemonFull',
+      `the daemon already serves ${max} clients (pvt chat, pvt log --follow, scripts); close one and try again`,
+    );
+  }
+}
+
 export class ProtocolMismatchError extends AppError {
   constructor(mine: number, theirs: number) {
     super(

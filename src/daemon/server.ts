@@ -26,6 +26,7 @@ import {
   DaemonAlreadyRunningError,
   DaemonAuthError,
   DaemonBusyError,
+  DaemonFullError,
   DaemonStartError,
   ProtocolMismatchError,
   UnknownMethodError,
@@ -166,7 +167,7 @@ export function createDaemonServer(init: DaemonServerInit): DaemonServer {
     if (frame.kind !== 'auth') return new DaemonAuthError('the first frame must carry the cookie');
     if (!cookieMatches(cookie, frame.cookie)) return new DaemonAuthError('wrong cookie');
     if (frame.v !== PROTOCOL_VERSION) return new ProtocolMismatchError(PROTOCOL_VERSION, frame.v);
-    if (authedCount() >= MAX_CLIENTS) return new DaemonBusyError(MAX_CLIENTS);
+    if (authedCount() >= MAX_CLIENTS) return new DaemonFullError(MAX_CLIENTS);
     return undefined;
   };
 

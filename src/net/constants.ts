@@ -48,9 +48,14 @@ export const MAX_CONNECTIONS = 128;
 export const MAX_PENDING_INBOUND_CONNECTIONS = 256;
 /** An inbound socket must finish the Noise handshake and muxer negotiation within this time. */
 export const INBOUND_UPGRADE_TIMEOUT_MS = 3_000;
-/** Strangers (inbound, not a contact) connected at once; past it the oldest idle one is closed. */
-export const MAX_STRANGER_CONNECTIONS = 32;
-/** A stranger's connection with no invite or relay stream open is closed after this time. */
+/** Idle strangers (inbound, not a contact, no public-service stream) at once; past it the oldest goes. */
+export const MAX_IDLE_STRANGER_CONNECTIONS = 32;
+/**
+ * Strangers in all (onion circuits, mailbox deposits, joins, DHT); past it the oldest idle one, else the
+ * oldest, is closed. Keeps MAX_CONNECTIONS − 96 = 32 slots that only contacts can take.
+ */
+export const MAX_STRANGER_CONNECTIONS = 96;
+/** A stranger's connection with no public-service stream open is closed after this time. */
 export const STRANGER_GRACE_MS = 10_000;
 /** How often stranger connections are checked against STRANGER_GRACE_MS. */
 export const STRANGER_SWEEP_MS = 1_000;

@@ -146,7 +146,9 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOutboundClosed: init.onChatStreamLost,
   })(components);
   const invite = createInviteService({ onInviteStream: init.onInviteStream })(components);
-  const mailbox = createMailboxService()(components);
+  // The onion service is created below; the mailbox reaches it through this getter once it exists.
+  let onionForMailbox: OnionService | undefined;
+  const mailbox = createMailboxService({ onion: () => onionForMailbox })(components);
   // While contacts cannot dial us, keep a relay reservation on a contact that can be dialled (it relays
   // for its contacts only while reachable itself): tried when a contact comes online and every
   // RELAY_CHECK_MS, since a contact that has just added us may refuse the first request.
@@ -330,6 +332,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     await mailbox.start();
     await presence.start();
     await onion?.start();
+    onionForMailbox = onion;
   } catch (error) {
     clearInterval(relayTimer);
     strangerGuard.stop();

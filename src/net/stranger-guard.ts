@@ -1,22 +1,25 @@
 /**
  * Keeps connection slots for contacts and invite holders when strangers crowd the node. A stranger
- * (an inbound connection whose transport key is not a contact's) may only use the public services; its
- * connection is closed once it has stayed STRANGER_GRACE_MS without an invite or relay stream open, and
- * at most MAX_STRANGER_CONNECTIONS strangers are connected at once (past that the oldest idle one, else
- * the oldest, is closed). Half-open sockets that never finish the Noise handshake are bounded by the
- * libp2p settings in node.ts (short upgrade timeout, a large pending table, a per-host rate). Knows
+ * (an inbound connection whose transport key is not a contact's) may only use the public services
+ * (invite, onion relay, mailbox, DHT, circuit relay); its connection is closed once it has stayed
+ * STRANGER_GRACE_MS with no such stream open (identify and ping do not count). At most
+ * MAX_IDLE_STRANGER_CONNECTIONS idle strangers and MAX_STRANGER_CONNECTIONS strangers in all are
+ * connected at once (past that the oldest idle one, else the oldest, is closed), which leaves
+ * MAX_CONNECTIONS − MAX_STRANGER_CONNECTIONS slots that only contacts can take. Half-open sockets
+ * that never finish the Noise handshake are bounded by the libp2p settings in node.ts (short upgrade timeout, a large pending table, a per-host rate). Knows
  * connections and the contact test; nothing about what flows on them.
  */
 import type { Connection, Libp2p } from '@libp2p/interface';
 import {
-  INVITE_PROTOCOL,
+  MAX_IDLE_STRANGER_CONNECTIONS,
   MAX_STRANGER_CONNECTIONS,
   STRANGER_GRACE_MS,
   STRANGER_SWEEP_MS,
 } from './constants.ts';
 
-/** Streams that make a stranger's connection useful: a join in progress, or a relay hop to a contact. */
-const BUSY_PROTOCOLS = new Set([INVITE_PROTOCOL, '/libp2p/circuit/relay/0.2.0/hop']);
+/** A stream that makes a stranger's connection useful: any protocol but identify and ping (/ipfs/…). */
+const serves = (protocol: string | undefined): boolean =>
+  protocol !== undefined && protocol !== '' && !protocol.startsWith('/ipfs/');
 
 export interface StrangerGuard {
   stop(): void;
@@ -32,7 +35,7 @@ export function guardStrangers(
   /** Inbound stranger connections, oldest first, with when they opened. */
   const strangers = new Map<Connection, number>();
   let closedCount = 0;
-  const busy = (c: Connection) => c.streams.some((s) => BUSY_PROTOCOLS.has(s.protocol ?? ''));
+  const busy = (c: Connection) => c.streams.some((s) => serves(s.protocol));
   const close = (c: Connection, reason: 'idle' | 'crowded') => {
     strangers.delete(c);
     closedCount++;
@@ -50,11 +53,16 @@ export function guardStrangers(
     const c = evt.detail;
     if (c.direction !== 'inbound' || isContact(c.remotePeer.toString())) return;
     strangers.set(c, Date.now());
-    if (strangers.size <= MAX_STRANGER_CONNECTIONS) return;
+    const idle = () => [...strangers.keys()].filter((x) => x !== c && !busy(x));
+    if (strangers.size <= MAX_STRANGER_CONNECTIONS && idle().length < MAX_IDLE_STRANGER_CONNECTIONS) return;
     sweep();
-    if (strangers.size <= MAX_STRANGER_CONNECTIONS) return;
-    const victim = [...strangers.keys()].find((x) => x !== c && !busy(x)) ?? strangers.keys().next().value;
-    if (victim) close(victim, 'crowded');
+    const candidates = idle();
+    if (candidates.length >= MAX_IDLE_STRANGER_CONNECTIONS) {
+      close(candidates[0] as Connection, 'crowded');
+    } else if (strangers.size > MAX_STRANGER_CONNECTIONS) {
+      const victim = candidates[0] ?? [...strangers.keys()].find((x) => x !== c);
+      if (victim) close(victim, 'crowded');
+    }
   };
   const onClosed = (evt: CustomEvent<Connection>) => {
     strangers.delete(evt.detail);

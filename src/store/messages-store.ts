@@ -139,7 +139,7 @@ export function createMessagesStore(sql: SqlAccess): MessagesStore {
     failUndelivered(conversationId, failure) {
       const rows = stmt(
         `UPDATE messages SET state = 'failed', failure = ?
-         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent') RETURNING id`,
+         WHERE conversation_id = ? AND direction = 'out' AND state IN ('pending', 'sent', 'stored') RETURNING id`,
       ).all(failure, conversationId) as { id: string }[];
       return rows.map((r) => r.id);
     },

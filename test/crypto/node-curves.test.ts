@@ -111,3 +111,13 @@ describe('ML-KEM-768 on node:crypto from a seed (the handshake fast path)', () =
     expect(toHex(nodeMlkemPublicKey(seed))).not.toBe(before);
   });
 });
+
+describe('own-key cache', () => {
+  test('one array used as an X25519 and as an Ed25519 secret gives each curve its own key', () => {
+    const secret = rand(32);
+    expect(toHex(nodeX25519PublicKey(secret))).toBe(toHex(nobleX25519.getPublicKey(secret)));
+    const sig = nodeEd25519Sign(secret, new Uint8Array(3));
+    expect(ed25519.verify(sig, new Uint8Array(3), ed25519.getPublicKey(secret))).toBe(true);
+    expect(toHex(nodeX25519PublicKey(secret))).toBe(toHex(nobleX25519.getPublicKey(secret)));
+  });
+});

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { equalBytes, toHex } from '../../src/crypto/bytes.ts';
 import { createLabelledDrbg } from '../../src/crypto/drbg.ts';
-import { sha256Hash } from '../../src/crypto/primitives.ts';
+import { sha256Hash, x25519Keygen } from '../../src/crypto/primitives.ts';
 import { sha256Fast } from '../../src/crypto/sha256-fast.ts';
 import {
   MAILBOX_ENVELOPE_BYTES,
@@ -27,7 +27,13 @@ import {
   solvePow,
   verifyPow,
 } from '../../src/protocol/mailbox/pow.ts';
-import { directionKeys, epochAt, pollEpochs, slotFor } from '../../src/protocol/mailbox/tokens.ts';
+import {
+  directionKeys,
+  epochAt,
+  pairSecretOf,
+  pollEpochs,
+  slotFor,
+} from '../../src/protocol/mailbox/tokens.ts';
 import { decodeRequest, decodeResponse, encodeRequest } from '../../src/protocol/mailbox/wire.ts';
 
 const rng = createLabelledDrbg('test: mailbox protocol');
@@ -222,5 +228,17 @@ describe('fast SHA-256', () => {
       const data = rng(n);
       expect(toHex(sha256Fast(data))).toBe(toHex(sha256Hash(data)));
     }
+  });
+});
+
+describe('pair secret', () => {
+  test('both contacts derive the same secret from their identity keys; a third party another', () => {
+    const a = { dh: x25519Keygen(rng), sign: rng(32) };
+    const b = { dh: x25519Keygen(rng), sign: rng(32) };
+    const c = { dh: x25519Keygen(rng), sign: rng(32) };
+    const ab = pairSecretOf(a.dh.secretKey, b.dh.publicKey, a.sign, b.sign);
+    const ba = pairSecretOf(b.dh.secretKey, a.dh.publicKey, b.sign, a.sign);
+    expect(toHex(ab)).toBe(toHex(ba));
+    expect(toHex(pairSecretOf(a.dh.secretKey, c.dh.publicKey, a.sign, c.sign))).not.toBe(toHex(ab));
   });
 });

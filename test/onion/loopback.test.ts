@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { STRANGER_GRACE_MS } from '../../src/net/constants.ts';
+import { runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
 import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from './helpers.ts';
 
@@ -39,6 +41,47 @@ describe('five daemons on loopback', () => {
     }
     const list = await pvtJson<{ circuits: unknown[] }>(client, ['circuits']);
     expect(list.circuits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('pvt relays add refuses what is not a relay address and leaves the list as it was; remove takes one out', async () => {
+    const client = nodes[4] as Node;
+    const before = await pvtJson<{ bootstrap: string[] }>(client, ['relays', 'list']);
+    for (const [bad, says] of [
+      ['not-an-address', 'not a multiaddr'],
+      ['/ip4/127.0.0.1/tcp/1', '/p2p/'],
+    ] as const) {
+      const r = await runPvt(['relays', 'add', bad], { env: client.profile.home.env });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(says);
+    }
+    expect((await pvtJson<{ bootstrap: string[] }>(client, ['relays', 'list'])).bootstrap).toEqual(
+      before.bootstrap,
+    );
+    const last = before.bootstrap[before.bootstrap.length - 1] as string;
+    const removed = await pvtJson<{ removed: string[] }>(client, ['relays', 'remove', last]);
+    expect(removed.removed).toEqual([last]);
+    await pvtJson(client, ['relays', 'add', last]);
+    expect((await pvtJson<{ bootstrap: string[] }>(client, ['relays', 'list'])).bootstrap).toEqual(
+      before.bootstrap,
+    );
+  });
+
+  test('circuits outlive the stranger guard: still there and usable after STRANGER_GRACE_MS', async () => {
+    const client = nodes[4] as Node;
+    const before = await pvtJson<{ circuits: { id: number; ageMs: number }[] }>(client, ['circuits']);
+    const oldest = before.circuits.reduce((m, c) => Math.max(m, c.ageMs), 0);
+    // Idle stranger connections are closed after 10 s (src/net/stranger-guard.ts); onion links are not.
+    await new Promise((r) => setTimeout(r, Math.max(0, STRANGER_GRACE_MS + 1500 - oldest)));
+    const after = await pvtJson<{ circuits: { id: number }[] }>(client, ['circuits']);
+    const kept = after.circuits.filter((c) => before.circuits.some((b) => b.id === c.id));
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    const r = await pvtJson<{ ok: boolean; rebuilds: number }>(client, [
+      'circuits',
+      '--test',
+      '--bytes',
+      '50000',
+    ]);
+    expect(r).toMatchObject({ ok: true, rebuilds: 0 });
   });
 
   test('bytes go through a circuit to an echo exit and come back intact', async () => {

@@ -3,6 +3,8 @@
  * two addresses of the spec examples, invites, and a helper that runs a whole join and keeps every
  * intermediate state and message (so negative tests can replay, reorder and tamper with any of them).
  */
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { nobleBackend } from '../../src/crypto/backend-noble.ts';
 import { concatBytes, fromHex, type Rng } from '../../src/crypto/bytes.ts';
 import { createLabelledDrbg } from '../../src/crypto/drbg.ts';
 import {
@@ -92,7 +94,11 @@ export interface Transcript {
 }
 
 /** Runs a complete join between the two parties, both in this thread. */
-export function runJoin(p: Parties, o: { replyTo?: Uint8Array; nowMs?: number } = {}): Transcript {
+/** `backend`: the joiner's KEM backend (noble by default: deterministic transcripts). */
+export function runJoin(
+  p: Parties,
+  o: { replyTo?: Uint8Array; nowMs?: number; backend?: CryptoBackend } = {},
+): Transcript {
   const nowMs = o.nowMs ?? NOW_MS;
   const { state: j1, message: msg1 } = createJoinRequest({
     invite: p.invite,
@@ -105,7 +111,7 @@ export function runJoin(p: Parties, o: { replyTo?: Uint8Array; nowMs?: number } 
   const i1 = consumeJoinRequest(p.inviterInvite, msg1, nowMs);
   const { state: i2, message: msg2 } = createInviterResponse(i1, p.rng);
   const j2 = consumeInviterResponse(j1, msg2);
-  const { state: j3, message: msg3 } = createJoinerReveal(j2, p.rng);
+  const { state: j3, message: msg3 } = createJoinerReveal(j2, p.rng, { backend: o.backend ?? nobleBackend });
   const i3 = consumeJoinerReveal(i2, msg3, nowMs);
   const { message: msg4, result: inviter } = createInviterConfirm(i3, p.rng);
   const joiner = consumeInviterConfirm(j3, msg4);

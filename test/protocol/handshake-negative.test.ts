@@ -4,7 +4,9 @@
  * messages, SAS commit mismatch, bad keys/names/signatures behind a valid AEAD. Every rejection is a
  * named ProtocolError and leaves the state as it was (the honest message still works afterwards).
  */
+
 import { describe, expect, test } from 'vitest';
+import { nobleBackend } from '../../src/crypto/backend-noble.ts';
 import { concatBytes } from '../../src/crypto/bytes.ts';
 import { x25519Keygen } from '../../src/crypto/primitives.ts';
 import { MAX_HANDSHAKE_MESSAGE_BYTES } from '../../src/protocol/constants.ts';
@@ -229,13 +231,13 @@ describe('SAS commit mismatch', () => {
   test('a joiner revealing another ephemeral key than it committed to → SasCommitMismatch', () => {
     const other = x25519Keygen(p.rng);
     const j2 = consumeInviterResponse({ ...t.j1, ephemeral: other }, t.msg2);
-    const { message } = createJoinerReveal(j2, p.rng);
+    const { message } = createJoinerReveal(j2, p.rng, { backend: nobleBackend });
     expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('SasCommitMismatch');
   });
   test('a joiner revealing another identity than it committed to → SasCommitMismatch', () => {
     const other = generateIdentity({ displayName: 'Jo Joiner', nowMs: NOW_MS, rng: p.rng });
     const j2 = consumeInviterResponse({ ...t.j1, identity: other }, t.msg2);
-    const { message } = createJoinerReveal(j2, p.rng);
+    const { message } = createJoinerReveal(j2, p.rng, { backend: nobleBackend });
     expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('SasCommitMismatch');
   });
 });
@@ -245,7 +247,7 @@ describe('a joiner that cannot sign for the identity it revealed', () => {
     const other = generateIdentity({ displayName: 'x', nowMs: NOW_MS, rng: p.rng });
     const j2 = consumeInviterResponse(t.j1, t.msg2);
     const impostor = { ...j2, identity: { ...j2.identity, signSecret: other.signSecret } };
-    const { message } = createJoinerReveal(impostor, p.rng);
+    const { message } = createJoinerReveal(impostor, p.rng, { backend: nobleBackend });
     expect(codeOf(() => consumeJoinerReveal(t.i2, message, NOW_MS))).toBe('HandshakeAuthFailed');
   });
 });

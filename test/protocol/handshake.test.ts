@@ -3,7 +3,10 @@
  * right roles and ratchet keys; peers learn each other's identity, name and locator; fixed message
  * sizes; inputs never mutated; a man in the middle who holds the invite secret gets two different SAS.
  */
+
 import { describe, expect, test } from 'vitest';
+import { nobleBackend } from '../../src/crypto/backend-noble.ts';
+import { defaultCryptoBackend } from '../../src/crypto/backend-node.ts';
 import { toHex } from '../../src/crypto/bytes.ts';
 import { mlkemKeygen, x25519PublicKey } from '../../src/crypto/primitives.ts';
 import { MAX_HANDSHAKE_MESSAGE_BYTES } from '../../src/protocol/constants.ts';
@@ -44,6 +47,12 @@ describe('a complete join', () => {
     expect(t.joiner.sas).toEqual(t.inviter.sas);
     expect(t.joiner.sas.digits).toMatch(/^\d{6}$/);
     expect(t.joiner.sas.words).toHaveLength(3);
+  });
+
+  test('with the node:crypto backend (as the launcher chooses) the joiner encapsulates through OpenSSL: both sides still agree', () => {
+    const n = runJoin(parties('handshake node kem'), { backend: defaultCryptoBackend() });
+    expect(toHex(n.joiner.session.rootKey)).toBe(toHex(n.inviter.session.rootKey));
+    expect(n.joiner.sas).toEqual(n.inviter.sas);
   });
 
   test('the session keys are three distinct 32-byte keys', () => {
@@ -122,7 +131,7 @@ describe('a complete join', () => {
     const [i2c, m2c] = [snapshot(i2), snapshot(m2)];
     const j2 = consumeInviterResponse(j1, m2);
     const j2c = snapshot(j2);
-    const { state: j3, message: m3 } = createJoinerReveal(j2, q.rng);
+    const { state: j3, message: m3 } = createJoinerReveal(j2, q.rng, { backend: nobleBackend });
     const [j3c, m3c] = [snapshot(j3), snapshot(m3)];
     const i3 = consumeJoinerReveal(i2, m3, NOW_MS);
     const i3c = snapshot(i3);
@@ -177,14 +186,14 @@ describe('a man in the middle who knows the invite secret', () => {
     const i1 = consumeJoinRequest(p.inviterInvite, n1, NOW_MS);
     const { state: i2, message: n2 } = createInviterResponse(i1, p.rng);
     const mj2 = consumeInviterResponse(mj1, n2);
-    const { state: mj3, message: n3 } = createJoinerReveal(mj2, p.rng);
+    const { state: mj3, message: n3 } = createJoinerReveal(mj2, p.rng, { backend: nobleBackend });
     const i3 = consumeJoinerReveal(i2, n3, NOW_MS);
     const { message: n4, result: inviterSide } = createInviterConfirm(i3, p.rng);
     consumeInviterConfirm(mj3, n4);
 
     const { state: mi2, message: m2 } = createInviterResponse(mi1, p.rng);
     const j2 = consumeInviterResponse(j1, m2);
-    const { state: j3, message: m3 } = createJoinerReveal(j2, p.rng);
+    const { state: j3, message: m3 } = createJoinerReveal(j2, p.rng, { backend: nobleBackend });
     const mi3 = consumeJoinerReveal(mi2, m3, NOW_MS);
     const { message: m4 } = createInviterConfirm(mi3, p.rng);
     const joinerSide = consumeInviterConfirm(j3, m4);

@@ -138,6 +138,9 @@ describe('conversations', () => {
     expect(api.calls.send).toEqual([{ name: 'Grace', text: 'hi Grace' }]);
     expect(api.notes).toEqual([]);
     const sent = (await api.contactMessages(api.byName('Grace').id)).find((m) => m.body === 'hi Grace')!;
+    api.setState(sent.id, 'stored');
+    // In Grace's mailbox (she is away): an envelope, not yet a check mark.
+    await tui.waitFor('hi Grace ✉');
     api.setState(sent.id, 'sent');
     await tui.waitFor('hi Grace ✓');
     api.setState(sent.id, 'delivered');

@@ -94,7 +94,7 @@ export const daemonCommand: CommandSpec = {
     'present the cookie in daemon.cookie. Stops on Ctrl+C, SIGTERM, SIGHUP or "pvt stop". A profile',
     'protected by a passphrase needs --passphrase-file (or PVT_PASSPHRASE_FILE) when detached.',
     'With --relay it also relays onion circuits for other pvt users while it is reachable from outside',
-    '(remembered; "pvt relay off" stops it). --mailbox also keeps envelopes for others while it runs',
+    '(for this run; "pvt relay on" remembers it). --mailbox also keeps envelopes for others while it runs',
     '(pvt mailbox serve on remembers it). Logs go to <profile>/logs/pvt.log. Details: docs/daemon.md.',
   ].join('\n'),
   flags: {

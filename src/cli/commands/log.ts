@@ -33,7 +33,9 @@ const STATE_MARK: Record<string, string> = {
 export function line(m: MessageView, peer: string | undefined): string {
   const who = m.direction === 'in' ? sanitizeLine(peer ?? 'them') : 'me';
   const why = m.state === 'failed' && m.failure ? ` ${sanitizeLine(m.failure)}` : '';
-  const mark = m.direction === 'out' && STATE_MARK[m.state] ? `  ${STATE_MARK[m.state]}${why}` : '';
+  // 'stored' is a note's final state, but for a message to a contact it means: waiting in its mailbox.
+  const symbol = m.state === 'stored' && peer !== undefined ? '✉ in their mailbox' : STATE_MARK[m.state];
+  const mark = m.direction === 'out' && symbol ? `  ${symbol}${why}` : '';
   const body = sanitizeBlock(m.body, CONTINUATION);
   return peer === undefined
     ? `${stamp(m.createdAt)}  ${body}\n`

@@ -12,6 +12,7 @@ import { MAILBOX_MAX_REQUEST_BYTES } from '../../protocol/mailbox/constants.ts';
 import { decodeResponse } from '../../protocol/mailbox/wire.ts';
 import { BadFrameError, NetworkStoppedError } from '../errors.ts';
 import { frameReader, writeFrame } from '../frames.ts';
+import type { ExitServiceHandler, OnionApi } from '../onion/api.ts';
 import {
   MAILBOX_BAD_REQUESTS_PER_STREAM,
   MAILBOX_MAX_STREAMS,
@@ -20,7 +21,12 @@ import {
   MAILBOX_STREAM_IDLE_MS,
 } from './constants.ts';
 import type { MailboxServer } from './server.ts';
-import { createDirectMailboxTransport, type MailboxTransport } from './transport.ts';
+import {
+  createDirectMailboxTransport,
+  createOnionMailboxTransport,
+  MAILBOX_EXIT_SERVICE,
+  type MailboxTransport,
+} from './transport.ts';
 
 export interface MailboxServiceComponents {
   readonly libp2p: Libp2p;
@@ -32,8 +38,15 @@ export interface MailboxService extends Startable {
   serve(server: MailboxServer | undefined): Promise<void>;
   /** The server attached, if any. */
   readonly server: MailboxServer | undefined;
-  /** Direct dialling of other mailboxes. */
+  /** Direct dialling of other mailboxes (tests that say so; it shows the mailbox who asks). */
   readonly direct: MailboxTransport;
+  /** Through a 3-hop onion circuit whose exit is the mailbox: what clients use (undefined without onion). */
+  onion(): MailboxTransport | undefined;
+}
+
+export interface MailboxServiceInit {
+  /** The node's onion layer, once started: the mailbox is also an exit service there. */
+  readonly onion?: () => OnionApi | undefined;
 }
 
 function isMalformedRefusal(response: Uint8Array): boolean {
@@ -45,13 +58,52 @@ function isMalformedRefusal(response: Uint8Array): boolean {
   }
 }
 
-export function createMailboxService(): (components: MailboxServiceComponents) => MailboxService {
+export function createMailboxService(
+  init: MailboxServiceInit = {},
+): (components: MailboxServiceComponents) => MailboxService {
   return ({ libp2p, logger }) => {
     const log = logger.child('mailbox');
     const live = new Set<Stream>();
     let server: MailboxServer | undefined;
     let started = false;
     let handling = false;
+    let unregisterExit: (() => void) | undefined;
+    let circuitStreams = 0;
+    let onionTransport: MailboxTransport | undefined;
+
+    // At the exit of a circuit: the handler learns nothing about the client; each stream is its own
+    // source for the quota (the circuit's previous hop is not known here).
+    const exitHandler: ExitServiceHandler = async (stream, { signal }) => {
+      const current = server;
+      if (!current || live.size + circuitStreams >= MAILBOX_MAX_STREAMS) return;
+      circuitStreams++;
+      const source = `circuit-${circuitStreams}-${Math.random()}`;
+      let bad = 0;
+      try {
+        for await (const frame of stream) {
+          if (signal.aborted || frame.length > MAILBOX_MAX_REQUEST_BYTES) break;
+          const response = await current.handle(frame, source);
+          await stream.send(response);
+          if (isMalformedRefusal(response) && ++bad >= MAILBOX_BAD_REQUESTS_PER_STREAM) break;
+        }
+      } catch (error) {
+        log.debug('mailbox.circuit_stream_dropped', {
+          code: String((error as { code?: unknown }).code ?? 'error'),
+        });
+      } finally {
+        circuitStreams--;
+        await stream.close().catch(() => undefined);
+      }
+    };
+    const syncExit = () => {
+      const onion = init.onion?.();
+      if (started && server && onion && !unregisterExit)
+        unregisterExit = onion.registerExitService(MAILBOX_EXIT_SERVICE, exitHandler);
+      if ((!started || !server) && unregisterExit) {
+        unregisterExit();
+        unregisterExit = undefined;
+      }
+    };
 
     const handler = async (stream: Stream, connection: Connection): Promise<void> => {
       const current = server;
@@ -104,17 +156,26 @@ export function createMailboxService(): (components: MailboxServiceComponents) =
         return server;
       },
       direct: createDirectMailboxTransport(libp2p),
+      onion() {
+        const onion = init.onion?.();
+        if (!onion) return undefined;
+        onionTransport ??= createOnionMailboxTransport(libp2p, onion);
+        return onionTransport;
+      },
       async serve(next) {
         server = next;
         if (next) await register();
         else await unregister();
+        syncExit();
       },
       async start() {
         started = true;
         await register();
+        syncExit();
       },
       async stop() {
         started = false;
+        syncExit();
         await unregister();
       },
     };

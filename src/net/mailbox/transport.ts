@@ -11,7 +11,11 @@ import type { MailboxLocator } from '../../protocol/mailbox/locator.ts';
 import { multiaddrsFromBytes, peerIdFromBytes } from '../addresses.ts';
 import { PeerUnreachableError, StreamClosedError } from '../errors.ts';
 import { frameReader, writeFrame } from '../frames.ts';
+import type { CircuitStream, OnionApi } from '../onion/api.ts';
 import { MAILBOX_PROTOCOL, MAILBOX_REQUEST_TIMEOUT_MS } from './constants.ts';
+
+/** The exit service name of a mailbox on the onion layer. */
+export const MAILBOX_EXIT_SERVICE = 'mailbox';
 
 /** One conversation with a mailbox: requests answered in order. */
 export interface MailboxChannel {
@@ -75,6 +79,67 @@ export function createDirectMailboxTransport(libp2p: Libp2p): MailboxTransport {
         return channelOverStream(await libp2p.dialProtocol(peerId, MAILBOX_PROTOCOL, { signal }));
       } catch (error) {
         throw new PeerUnreachableError(`mailbox: ${(error as Error).message}`, error);
+      }
+    },
+  };
+}
+
+/** A channel over a circuit stream to the mailbox exit service (frames are whole messages there). */
+export function channelOverCircuit(stream: CircuitStream): MailboxChannel {
+  const it = stream[Symbol.asyncIterator]();
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    request(request, options = {}) {
+      const run = async () => {
+        const signal = AbortSignal.any([
+          AbortSignal.timeout(MAILBOX_REQUEST_TIMEOUT_MS),
+          ...(options.signal ? [options.signal] : []),
+        ]);
+        const onAbort = () => void stream.close();
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          await stream.send(request);
+          const r = await it.next();
+          if (r.done) throw new StreamClosedError('the mailbox closed the circuit stream');
+          if (r.value.length > MAILBOX_MAX_RESPONSE_BYTES)
+            throw new StreamClosedError('oversize mailbox answer');
+          return r.value;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      };
+      const p = chain.then(run, run);
+      chain = p.catch(() => undefined);
+      return p;
+    },
+    close: () => stream.close(),
+  };
+}
+
+/**
+ * Through a 3-hop onion circuit whose exit is the mailbox's node (docs/protocol/onion.md, "Client
+ * API"): the mailbox sees neither our PeerId nor our address. The mailbox's addresses from its locator
+ * go into the peer store so the onion layer can fetch its descriptor from it.
+ */
+export function createOnionMailboxTransport(libp2p: Libp2p, onion: OnionApi): MailboxTransport {
+  return {
+    kind: 'onion',
+    async open(mailbox, options = {}) {
+      const peerId = peerIdFromBytes(mailbox.peerId);
+      if (peerId === undefined) throw new PeerUnreachableError('the mailbox locator has no valid PeerId');
+      const addrs = multiaddrsFromBytes(mailbox.addrs);
+      if (addrs.length > 0) await libp2p.peerStore.merge(peerId, { multiaddrs: addrs });
+      // The signal given to the onion layer closes the stream when it aborts, so no timeout goes there:
+      // the onion layer bounds the build itself.
+      try {
+        const stream = await onion.openCircuitStream({
+          exit: peerId.toString(),
+          service: MAILBOX_EXIT_SERVICE,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        return channelOverCircuit(stream);
+      } catch (error) {
+        throw new PeerUnreachableError(`mailbox through a circuit: ${(error as Error).message}`, error);
       }
     },
   };

@@ -14,12 +14,10 @@ import {
   DESCRIPTOR_MAX_ADDRS,
   DESCRIPTOR_MAX_SERVICES,
   DESTROY_HOP_LOST,
-  ONION_KEY_GRACE_MS,
-  ONION_KEY_ROTATION_MS,
   SERVICE_NAME_PATTERN,
 } from '../../protocol/onion/constants.ts';
 import { signDescriptor } from '../../protocol/onion/descriptor.ts';
-import { generateOnionKeys, type OnionKeys } from '../../protocol/onion/handshake.ts';
+import type { OnionKeys } from '../../protocol/onion/handshake.ts';
 import { NetworkStoppedError } from '../errors.ts';
 import { writeFrame } from '../frames.ts';
 import type { CircuitStream, ExitServiceHandler, OnionApi, OpenCircuitStreamOptions } from './api.ts';
@@ -35,6 +33,7 @@ import {
 } from './constants.ts';
 import { addressClass, type OnionControl, runProbe } from './control.ts';
 import { createDirectory, type Directory } from './directory.ts';
+import { createKeyRing, type KeyRing } from './keyring.ts';
 import { type Link, openLink } from './link.ts';
 import { createRelay, type Relay } from './relay.ts';
 
@@ -68,9 +67,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     const ownPeer = libp2p.peerId.toString();
     const relayId = ed25519PublicKey(init.transportSeed);
     let relayWanted = init.relay ?? false;
-    let current: OnionKeys | undefined;
-    let previous: { keys: OnionKeys; until: number } | undefined;
-    let rotatedAt = 0;
+    let ring: KeyRing | undefined;
     const startedAt = now();
     let descriptorBytes: Uint8Array | null = null;
     let descriptorAt = 0;
@@ -87,16 +84,8 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     const serving = () => relayWanted && (init.loopbackOnly || init.reachable());
     const accepting = () => serving() || services.size > 1;
 
-    const keysFor = (keyId: Uint8Array): OnionKeys | undefined => {
-      const same = (k: OnionKeys) => k.keyId.every((b, i) => b === keyId[i]);
-      if (current && same(current)) return current;
-      if (previous && previous.until > now() && same(previous.keys)) return previous.keys;
-      return undefined;
-    };
-    const rotate = () => {
-      if (current) previous = { keys: current, until: now() + ONION_KEY_GRACE_MS };
-      current = generateOnionKeys(init.rng);
-      rotatedAt = now();
+    const keysFor = (keyId: Uint8Array): OnionKeys | undefined => ring?.keysFor(keyId);
+    const keysChanged = () => {
       descriptorBytes = null;
       log.info('onion.keys_rotated');
     };
@@ -195,7 +184,9 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     });
 
     const descriptor = (): Uint8Array | null => {
-      if (!current || !accepting()) return null;
+      const current = ring?.current();
+      if (!ring || !current || !accepting()) return null;
+      const rotatedAt = ring.rotatedAt();
       const addrs = init
         .ownAddrs()
         .map((a) => a.bytes)
@@ -277,7 +268,8 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
       async start() {
         if (controller) return;
         controller = new AbortController();
-        rotate();
+        ring = createKeyRing(init.rng, now);
+        keysChanged();
         services.set('echo', echo);
         await libp2p.handle(ONION_PROTOCOL, onInboundStream, { maxInboundStreams: 4, maxOutboundStreams: 4 });
         await syncDescriptorHandler();
@@ -288,8 +280,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
           timers.push(t);
         };
         tick(() => {
-          if (now() - rotatedAt >= ONION_KEY_ROTATION_MS) rotate();
-          if (previous && previous.until <= now()) previous = undefined;
+          if (ring?.tick()) keysChanged();
         }, KEY_CHECK_MS);
         tick(() => {
           void syncDescriptorHandler();
@@ -363,7 +354,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
             enabled: relayWanted,
             serving: serving(),
             reason: !relayWanted ? 'off' : serving() ? 'serving' : 'not reachable from outside',
-            keyRotatedAt: rotatedAt,
+            keyRotatedAt: ring?.rotatedAt() ?? 0,
             descriptor: d ? directory.describe(d) : null,
             counters: relay.counters(),
           },

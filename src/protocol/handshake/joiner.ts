@@ -4,6 +4,7 @@
  * returns a new state and never mutates its input, so a rejected message leaves the caller's state as
  * it was. Pure: randomness and time are parameters. Spec: docs/protocol/handshake.md.
  */
+import type { CryptoBackend } from '../../crypto/backend.ts';
 import { assertBytes, concatBytes, type Rng, wipe } from '../../crypto/bytes.ts';
 import { x25519Keygen } from '../../crypto/primitives.ts';
 import { HANDSHAKE_NONCE_BYTES, MAX_LOCATOR_ADDRS } from '../constants.ts';
@@ -143,9 +144,10 @@ export function consumeInviterResponse(
 export function createJoinerReveal(
   state: JoinerReadyToReveal,
   rng: Rng,
+  options: { readonly backend: CryptoBackend },
 ): { state: JoinerAwaitingConfirm; message: Uint8Array } {
   assertStep(state, 'joiner/ready-to-reveal');
-  const kem = encapsulateToPeer(state.inviterKemPublic, rng);
+  const kem = encapsulateToPeer(state.inviterKemPublic, rng, options.backend);
   const nonce = freshNonce(rng);
   const prefix = concatBytes(header('joinerReveal'), nonce);
 

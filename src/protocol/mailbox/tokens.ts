@@ -10,9 +10,10 @@
  * MAILBOX_EPOCH_SECONDS. Pure: time comes in as a parameter; knows nothing about storage or streams.
  */
 import { assertBytes, concatBytes, u64be, utf8 } from '../../crypto/bytes.ts';
-import { hkdfSha256, hmacSha256, sha256Hash } from '../../crypto/primitives.ts';
+import { hkdfSha256, hmacSha256, sha256Hash, x25519 } from '../../crypto/primitives.ts';
 import { MAILBOX_EPOCH_SECONDS, MAILBOX_KEY_BYTES, MAILBOX_POLL_EPOCHS } from './constants.ts';
 
+const PAIR_SALT = utf8('pvt/mailbox/v1/pair');
 const DIRECTION_SALT = utf8('pvt/mailbox/v1/direction');
 const SLOT_INFO = utf8('pvt/mailbox/v1/slot');
 const ENVELOPE_INFO = utf8('pvt/mailbox/v1/envelope');
@@ -58,6 +59,30 @@ export function directionKeys(
   const envelopeKey = hkdfSha256(dir, undefined, ENVELOPE_INFO, MAILBOX_KEY_BYTES);
   dir.fill(0);
   return { slotKey, envelopeKey };
+}
+
+/**
+ * The pair secret of two contacts, from their long-term identity keys: HKDF of the X25519 of the two
+ * identity DH keys, labelled with both signing keys (in byte order, so both sides agree). Both sides
+ * compute it without any exchange. Classical only (a future quantum attacker who knows both identity
+ * public keys could compute it: it protects slot metadata, never content, which the ratchet seals).
+ */
+export function pairSecretOf(
+  ownDhSecret: Uint8Array,
+  theirDhPublic: Uint8Array,
+  ownSignPublic: Uint8Array,
+  theirSignPublic: Uint8Array,
+): Uint8Array {
+  assertBytes('ownSignPublic', ownSignPublic, MAILBOX_KEY_BYTES);
+  assertBytes('theirSignPublic', theirSignPublic, MAILBOX_KEY_BYTES);
+  const shared = x25519(ownDhSecret, theirDhPublic);
+  const first = Buffer.compare(Buffer.from(ownSignPublic), Buffer.from(theirSignPublic)) <= 0;
+  const info = first
+    ? concatBytes(ownSignPublic, theirSignPublic)
+    : concatBytes(theirSignPublic, ownSignPublic);
+  const out = hkdfSha256(shared, PAIR_SALT, info, MAILBOX_KEY_BYTES);
+  shared.fill(0);
+  return out;
 }
 
 /** The epoch containing `nowMs` (milliseconds since the Unix epoch). */

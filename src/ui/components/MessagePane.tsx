@@ -5,7 +5,7 @@
  * pane width, so nothing spills over the pane edge. Presentational: the viewport hook decides the rows.
  */
 import { Box, Text } from 'ink';
-import type { MessageView } from '../../app/api.ts';
+import { type MessageView, SELF_CONVERSATION } from '../../app/api.ts';
 import { padEnd } from '../format/text.ts';
 import type { Frame, ViewRow } from '../state/viewport.ts';
 import { stateStyle, useTheme } from '../theme.ts';
@@ -34,7 +34,9 @@ function Row(props: { readonly row: ViewRow; readonly width: number; readonly hi
   }
   const m: MessageView = row.message;
   const incoming = m.direction === 'in';
-  const glyph = incoming ? '' : theme.glyphs.state[m.state];
+  // A message to a contact in state 'stored' waits in the contact's mailbox (a note's 'stored' is final).
+  const inMailbox = m.state === 'stored' && m.conversationId !== SELF_CONVERSATION;
+  const glyph = incoming ? '' : inMailbox ? '✉' : theme.glyphs.state[m.state];
   const lit = props.highlight === m.id;
   const bodyStyle = lit ? { inverse: true } : incoming ? theme.incoming : theme.plain;
   return (
