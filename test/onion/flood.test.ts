@@ -59,7 +59,9 @@ test('a relay under a CREATE flood with malformed and oversize cells keeps its m
   expect(await flooded, floodErr).toBe(0);
   clearInterval(sampler);
   const counts = JSON.parse(floodOut) as { creates: number; malformed: number; garbageBytes: number };
-  expect(counts.creates).toBeGreaterThanOrEqual(5000);
+  // 8 s at 1,000/s is 8,000 on a quiet machine; a loaded 2-core CI box sends fewer, and 2,000 is still
+  // ten times what one source may get crypto for.
+  expect(counts.creates).toBeGreaterThanOrEqual(2000);
   expect(probe.code, probe.stderr).toBe(0);
   const result = JSON.parse(probe.stdout) as { ok: boolean; bytes: number; ms: number };
   expect(result.ok).toBe(true);
