@@ -17,7 +17,8 @@ const PASS = 'fullscreen test passphrase';
 const home = tempHome(PASS);
 const sessions: TmuxSession[] = [];
 const NODE = process.execPath;
-const CHAT = `${NODE} ${PVT_BIN} chat --loopback --no-mdns`;
+// Typed through two short variables so the command line never wraps, however long the checkout's path is.
+const CHAT = '"$N" "$P" chat --loopback --no-mdns';
 
 beforeAll(() => {
   if (!hasTmux) return;
@@ -37,7 +38,7 @@ async function shellWithHistory(): Promise<TmuxSession> {
   const s = new TmuxSession('bash --norc --noprofile', {
     width: 100,
     height: 30,
-    env: { ...home.env, TERM: 'xterm-256color', PS1: '$ ' },
+    env: { ...home.env, TERM: 'xterm-256color', PS1: '$ ', N: NODE, P: PVT_BIN },
   });
   sessions.push(s);
   for (let i = 1; i <= 60; i += 20) {
