@@ -24,6 +24,8 @@ export interface CircuitInfo {
 export interface OnionStatus {
   readonly relay: {
     readonly enabled: boolean;
+    /** The user chose (pvt relay on|off, the TUI's question, or --relay): the TUI asks only while false. */
+    readonly answered: boolean;
     readonly serving: boolean;
     readonly reason: string;
     readonly keyRotatedAt: number;

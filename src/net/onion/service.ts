@@ -168,6 +168,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     });
 
     relayWanted = init.relay ?? directory.state().relay ?? false;
+    let relayAnswered = init.relay !== undefined || directory.state().relay !== undefined;
 
     const client: OnionClient = createOnionClient({
       rng: init.rng,
@@ -340,6 +341,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
       // ── control (pvt relay / relays / circuits) ──
       async setRelay(on) {
         relayWanted = on;
+        relayAnswered = true;
         directory.saveRelayChoice(on);
         descriptorBytes = null;
         await syncDescriptorHandler();
@@ -352,6 +354,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         return {
           relay: {
             enabled: relayWanted,
+            answered: relayAnswered,
             serving: serving(),
             reason: !relayWanted ? 'off' : serving() ? 'serving' : 'not reachable from outside',
             keyRotatedAt: ring?.rotatedAt() ?? 0,
