@@ -167,6 +167,8 @@ export class MessagingCore {
         natRecordFile: join(this.#dataDir, NAT_RECORD_FILE),
         stunServers: parseStunServers(options.stunServers ?? []),
         onNatChanged: () => {
+          // Reachability decides whether we relay, so whether contacts get our relay descriptor.
+          this.#messaging.addressesChanged();
           if (this.#network) this.#ctx.emit({ type: 'network', network: this.networkStatus() });
         },
         isContact: (peerId) => {
@@ -186,6 +188,7 @@ export class MessagingCore {
           ...(options.relay !== undefined ? { relay: options.relay } : {}),
           stateFile: join(this.#dataDir, ONION_STATE_FILE),
           rng: ctx.rng,
+          onDescriptorChanged: () => this.#messaging.addressesChanged(),
         },
         logger: ctx.logger,
       });

@@ -137,7 +137,10 @@ export function createDirectory(init: DirectoryInit): Directory {
       }
     }
     const old = relays.get(id);
-    if (old && old.descriptor.publishedMs > d.publishedMs) return old;
+    if (old && old.descriptor.publishedMs > d.publishedMs) {
+      if (source === 'contact') old.source = source;
+      return old;
+    }
     const entry = {
       peerId: id,
       peerIdBytes: peerId.toMultihash().bytes,
@@ -145,7 +148,8 @@ export function createDirectory(init: DirectoryInit): Directory {
       ips: ipsOf(d.addrs),
       attempts: old?.attempts ?? 0,
       successes: old?.successes ?? 0,
-      source: old?.source ?? source,
+      // A contact's own word (its address update) names the source over how we first heard of it.
+      source: source === 'contact' ? source : (old?.source ?? source),
       addrs,
     };
     relays.delete(id);

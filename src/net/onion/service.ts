@@ -53,6 +53,8 @@ export interface OnionServiceInit {
   readonly now?: () => number;
   /** Keep CIRCUITS_AHEAD circuits ready ahead of need (default true; benches turn it off). */
   readonly buildAhead?: boolean;
+  /** The relay descriptor contacts should get may have changed (relay on/off, keys rotated). */
+  readonly onDescriptorChanged?: () => void;
 }
 
 export interface OnionService extends OnionApi, OnionControl {
@@ -88,6 +90,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     const keysChanged = () => {
       descriptorBytes = null;
       log.info('onion.keys_rotated');
+      init.onDescriptorChanged?.();
     };
 
     const peerOf = (peerIdBytes: Uint8Array): PeerId => peerIdFromMultihash(Digest.decode(peerIdBytes));
@@ -338,6 +341,23 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         };
       },
       descriptor,
+      relayDescriptor() {
+        // Serving implies the relay flag in the descriptor; an exit-only node tells contacts nothing.
+        if (!serving()) return null;
+        const bytes = descriptor();
+        return bytes ? { bytes, key: descriptorKey } : null;
+      },
+      learnContactRelay(bytes, peerId) {
+        try {
+          directory.add(bytes, 'contact', peerId);
+          return true;
+        } catch (error) {
+          log.info('onion.contact_descriptor_dropped', {
+            code: (error as { code?: string }).code ?? (error as Error).name,
+          });
+          return false;
+        }
+      },
       // ── control (pvt relay / relays / circuits) ──
       async setRelay(on) {
         relayWanted = on;
@@ -347,6 +367,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         await syncDescriptorHandler();
         if (!on) relay.close();
         log.info('onion.relay_set', { on });
+        init.onDescriptorChanged?.();
         return svc.status();
       },
       status() {
