@@ -8,6 +8,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react
 import type { KeyProtection, ProfileLauncher, PvtApi, ThemeName } from '../app/api.ts';
 import { describeError } from './errors.ts';
 import { sanitizeLine } from './format/text.ts';
+import type { WheelEvents } from './mouse-wheel.ts';
 import { Main } from './screens/Main.tsx';
 import { Onboarding } from './screens/Onboarding.tsx';
 import { Unlock } from './screens/Unlock.tsx';
@@ -25,6 +26,8 @@ export interface AppProps {
   readonly color: boolean;
   readonly bell: boolean;
   readonly initialPassphrase?: string | undefined;
+  /** Mouse wheel notches taken out of stdin by runTui (absent in tests that render the App alone). */
+  readonly wheel?: WheelEvents | undefined;
 }
 
 export function App(props: AppProps) {
@@ -92,7 +95,16 @@ export function App(props: AppProps) {
       );
       break;
     case 'main':
-      screen = <Main api={phase.api} bell={props.bell} onQuit={quit} onFatal={fail} onTheme={setThemeName} />;
+      screen = (
+        <Main
+          api={phase.api}
+          bell={props.bell}
+          onQuit={quit}
+          onFatal={fail}
+          onTheme={setThemeName}
+          wheel={props.wheel}
+        />
+      );
       break;
     case 'quitting':
       break;

@@ -220,6 +220,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'Ctrl+P / N', action: 'history / move line' },
   { keys: '← / →', action: 'move (Ctrl: by word)' },
   { keys: 'PgUp / PgDn', action: 'scroll the messages' },
+  { keys: 'mouse wheel', action: 'scroll the messages' },
   { keys: 'Home / End', action: 'line start / end' },
   { keys: 'Ctrl+Home/End', action: 'first/newest message' },
   { keys: 'Ctrl+F', action: 'search; again: next' },

@@ -11,9 +11,10 @@ import { render } from 'ink';
 import type { NetworkOptions, ProfileLauncher, PvtApi } from '../app/api.ts';
 import { App } from './App.tsx';
 import { describeError } from './errors.ts';
+import { interceptWheel, MOUSE_OFF } from './mouse-wheel.ts';
 
-/** Leaves the alternate screen, shows the cursor, stops bracketed paste: idempotent. */
-export const RESTORE_TERMINAL = '\u001b[?2004l\u001b[?25h\u001b[?1049l';
+/** Leaves the alternate screen, shows the cursor, stops mouse reports and bracketed paste: idempotent. */
+export const RESTORE_TERMINAL = `${MOUSE_OFF}\u001b[?2004l\u001b[?25h\u001b[?1049l`;
 
 export interface RunTuiOptions {
   launcher: ProfileLauncher;
@@ -84,9 +85,16 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
   const stdin = o.stdin ?? process.stdin;
   const stderr = process.stderr;
   const { launcher, closeAll } = trackingLauncher(o.launcher, o.network);
+  const mouse = interceptWheel(stdin);
 
   const instance = render(
-    <App launcher={launcher} color={o.color} bell={o.bell} initialPassphrase={o.initialPassphrase} />,
+    <App
+      launcher={launcher}
+      color={o.color}
+      bell={o.bell}
+      initialPassphrase={o.initialPassphrase}
+      wheel={mouse.wheel}
+    />,
     {
       stdout,
       stdin,
@@ -145,6 +153,7 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
   } catch (error) {
     failure = error;
   } finally {
+    mouse.restore();
     process.off('SIGHUP', onHup);
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);

@@ -33,6 +33,30 @@ afterEach(() => {
 });
 
 describe('runTui', () => {
+  test('the mouse wheel scrolls the messages; reports are asked for only while no panel is open', async () => {
+    const launcher = createMemoryLauncher({ state: 'passphrase', passphrase: PASS, notes: 300 });
+    const s = streams();
+    const done = runTui({ launcher, color: false, bell: false, initialPassphrase: PASS, ...s.io });
+    await until(() => s.text().includes('note 300 ✓'));
+    await sleep(20);
+    expect(s.stdout.writes.join('')).toContain('\u001b[?1000h\u001b[?1006h');
+    const before = s.stdout.writes.length;
+    s.stdin.write('\u001b[<64;40;5M\u001b[<64;40;5M');
+    await until(() => stripAnsi(s.stdout.writes.slice(before).join('')).includes('▼ 6 newer'));
+    s.stdin.write('\u001b[<65;40;5M\u001b[<65;40;5M');
+    await sleep(50);
+    // Nothing of the reports reached the composer.
+    expect(stripAnsi(s.stdout.writes.slice(-3).join(''))).not.toMatch(/\[<6\d/u);
+    const panel = s.stdout.writes.length;
+    s.stdin.write('?');
+    await until(() => s.text().includes('Esc closes this help'));
+    expect(s.stdout.writes.slice(panel).join('')).toContain('\u001b[?1006l\u001b[?1000l');
+    s.stdin.write('\u001b');
+    await sleep(100);
+    s.stdin.write('/quit\r');
+    expect(await done).toBe(0);
+  });
+
   test('/quit resolves 0 after the PvtApi is closed', async () => {
     const launcher = createMemoryLauncher({ state: 'passphrase', passphrase: PASS });
     const s = streams();

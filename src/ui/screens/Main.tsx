@@ -34,7 +34,9 @@ import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
 import { useRelay } from '../hooks/useRelay.ts';
 import { useSearch } from '../hooks/useSearch.ts';
 import { useSendQueue } from '../hooks/useSendQueue.ts';
+import { useWheel } from '../hooks/useWheel.ts';
 import { type Command, commandsFor, isPasteBurst, pastedText } from '../keys.ts';
+import type { WheelEvents } from '../mouse-wheel.ts';
 import { type ChatState, contactOf, statusText } from '../state/chat.ts';
 import {
   initialOverlay,
@@ -53,6 +55,8 @@ export interface MainProps {
   readonly onFatal: (message: string) => void;
   /** The profile's theme setting, applied by the App (NO_COLOR / --no-color still win). */
   readonly onTheme?: (theme: ThemeName) => void;
+  /** Mouse wheel notches (runTui); the pane scrolls three rows per notch. */
+  readonly wheel?: WheelEvents | undefined;
 }
 
 /** Chunks arriving this soon after a paste are the rest of it (a large paste comes in several reads). */
@@ -148,6 +152,7 @@ export function Main(props: MainProps) {
   const now = useNow(1000, visible?.kind === 'invite');
   const history = useHistoryView(api, chat, dispatch, layout.paneRows, layout.textWidth, settings.timeFormat);
   const search = useSearch(api, chat.selected, dispatch, history.show);
+  useWheel(props.wheel, !layout.tooSmall && visible === null, history.scroll);
 
   // The conversation on screen was removed: back to the notes.
   useEffect(() => {
