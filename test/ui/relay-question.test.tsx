@@ -43,7 +43,12 @@ class OnionPvt extends ContactsPvt {
         descriptor: null,
         counters: {} as OnionStatus['relay']['counters'],
       },
-      client: { relaysKnown: 3, circuits: this.circuits, counters: { built: 0, failed: 0, rebuilt: 0 } },
+      client: {
+        relaysKnown: 3,
+        circuits: this.circuits + 2,
+        active: this.circuits,
+        counters: { built: 0, failed: 0, rebuilt: 0 },
+      },
     };
   }
   override async onion(command: string): Promise<OnionAnswer> {
@@ -131,7 +136,7 @@ describe('relay question', () => {
 });
 
 describe('circuit indicator', () => {
-  test('shown in the status bar while circuits are open, gone when none', async () => {
+  test('shown in the status bar while circuits carry traffic, gone when none does (built-ahead ones do not count)', async () => {
     const api = new OnionPvt('behind CGNAT', false);
     api.circuits = 2;
     tui = await open(api);

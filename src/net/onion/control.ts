@@ -35,6 +35,8 @@ export interface OnionStatus {
   readonly client: {
     readonly relaysKnown: number;
     readonly circuits: number;
+    /** Circuits carrying at least one open stream (traffic going through them now; the TUI's token). */
+    readonly active: number;
     readonly counters: { built: number; failed: number; rebuilt: number };
   };
 }

@@ -385,6 +385,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
           client: {
             relaysKnown: directory.usable().length,
             circuits: client.circuits().length,
+            active: client.circuits().filter((c) => c.streams > 0).length,
             counters: client.counters(),
           },
         };

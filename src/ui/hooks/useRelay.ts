@@ -3,7 +3,8 @@
  * changes, and every ONION_STATUS_POLL_MS), opens the one-time relay question when this node is
  * reachable from outside (NAT 'public' or 'mapped') and the profile has no relay choice yet (asked once
  * per start until answered; Esc leaves it unanswered), answers it and `/relay on|off` through
- * `PvtApi.onion('relay-on' | 'relay-off')`, and gives the status-bar token for open circuits. Renders
+ * `PvtApi.onion('relay-on' | 'relay-off')`, and gives the status-bar token for circuits carrying
+ * traffic (open streams; circuits merely built ahead of need do not count). Renders
  * nothing; an API without the onion network (offline) simply shows no token and asks nothing.
  */
 import { type Dispatch, useCallback, useEffect, useRef, useState } from 'react';
@@ -22,7 +23,7 @@ export interface RelayActions {
   answer(allow: boolean): void;
   /** `/relay on|off`: remembered, confirmed by a notice. */
   set(allow: boolean): void;
-  /** The status-bar token ("⧉ 2 circuits"), or null when no circuit is open. */
+  /** The status-bar token ("⧉ 2 circuits"), or null while no circuit carries a stream. */
   readonly token: string | null;
 }
 
@@ -103,6 +104,6 @@ export function useRelay(
     set(allow) {
       choose(allow);
     },
-    token: circuitToken(status?.client.circuits ?? 0),
+    token: circuitToken(status?.client.active ?? 0),
   };
 }
