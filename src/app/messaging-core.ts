@@ -104,6 +104,7 @@ export class MessagingCore {
       unread: (id) => this.#reads.unread(id),
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
       ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
+      contactRelayDescriptor: (bytes, peerId) => this.#network?.onion?.learnContactRelay(bytes, peerId),
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {
         const b = rng(4);

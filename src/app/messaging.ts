@@ -41,6 +41,8 @@ export interface MessagingInit {
   readonly ownMailboxList?: () => Uint8Array;
   /** A contact's address update named its mailboxes: store them (inside the receive transaction). */
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
+  /** A contact's address update carried its relay descriptor (unverified): the onion directory checks it. */
+  readonly contactRelayDescriptor?: (bytes: Uint8Array, peerId: string) => void;
 }
 
 export class Messaging {
@@ -74,7 +76,9 @@ export class Messaging {
         random: this.#init.random,
         openSession: this.#init.openSession,
         ...(this.#init.contactMailboxesInTx ? { onMailboxesInTx: this.#init.contactMailboxesInTx } : {}),
-        onRelayDescriptor: (bytes, peerId) => this.#ctx.network()?.onion?.learnContactRelay(bytes, peerId),
+        ...(this.#init.contactRelayDescriptor
+          ? { onRelayDescriptor: this.#init.contactRelayDescriptor }
+          : {}),
         onReceived: (row, message) => {
           this.#ctx.emit({ type: 'message', message });
           this.#ctx.emit({ type: 'conversation-updated', conversation: this.summary(row) });

@@ -347,17 +347,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         const bytes = descriptor();
         return bytes ? { bytes, key: descriptorKey } : null;
       },
-      learnContactRelay(bytes, peerId) {
-        try {
-          directory.add(bytes, 'contact', peerId);
-          return true;
-        } catch (error) {
-          log.info('onion.contact_descriptor_dropped', {
-            code: (error as { code?: string }).code ?? (error as Error).name,
-          });
-          return false;
-        }
-      },
+      learnContactRelay: (bytes, peerId) => directory.addFromContact(bytes, peerId),
       // ── control (pvt relay / relays / circuits) ──
       async setRelay(on) {
         relayWanted = on;
