@@ -104,6 +104,7 @@ export class MessagingCore {
       unread: (id) => this.#reads.unread(id),
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
       ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
+      contactRelayDescriptor: (bytes, peerId) => this.#network?.onion?.learnContactRelay(bytes, peerId),
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {
         const b = rng(4);
@@ -167,6 +168,8 @@ export class MessagingCore {
         natRecordFile: join(this.#dataDir, NAT_RECORD_FILE),
         stunServers: parseStunServers(options.stunServers ?? []),
         onNatChanged: () => {
+          // Reachability decides whether we relay, so whether contacts get our relay descriptor.
+          this.#messaging.addressesChanged();
           if (this.#network) this.#ctx.emit({ type: 'network', network: this.networkStatus() });
         },
         isContact: (peerId) => {
@@ -186,6 +189,7 @@ export class MessagingCore {
           ...(options.relay !== undefined ? { relay: options.relay } : {}),
           stateFile: join(this.#dataDir, ONION_STATE_FILE),
           rng: ctx.rng,
+          onDescriptorChanged: () => this.#messaging.addressesChanged(),
         },
         logger: ctx.logger,
       });

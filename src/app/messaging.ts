@@ -8,7 +8,7 @@
 import { toHex } from '../crypto/bytes.ts';
 import { sha256Hash } from '../crypto/primitives.ts';
 import { toLocator } from '../net/addresses.ts';
-import type { Path } from '../net/network.ts';
+import type { Network, Path } from '../net/network.ts';
 import { MAX_LOCATOR_ADDRS } from '../protocol/constants.ts';
 import { newMessageId } from '../protocol/payload.ts';
 import type { RatchetState } from '../protocol/ratchet/index.ts';
@@ -41,6 +41,8 @@ export interface MessagingInit {
   readonly ownMailboxList?: () => Uint8Array;
   /** A contact's address update named its mailboxes: store them (inside the receive transaction). */
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
+  /** A contact's address update carried its relay descriptor (unverified): the onion directory checks it. */
+  readonly contactRelayDescriptor?: (bytes: Uint8Array, peerId: string) => void;
 }
 
 export class Messaging {
@@ -74,6 +76,9 @@ export class Messaging {
         random: this.#init.random,
         openSession: this.#init.openSession,
         ...(this.#init.contactMailboxesInTx ? { onMailboxesInTx: this.#init.contactMailboxesInTx } : {}),
+        ...(this.#init.contactRelayDescriptor
+          ? { onRelayDescriptor: this.#init.contactRelayDescriptor }
+          : {}),
         onReceived: (row, message) => {
           this.#ctx.emit({ type: 'message', message });
           this.#ctx.emit({ type: 'conversation-updated', conversation: this.summary(row) });
@@ -169,7 +174,7 @@ export class Messaging {
       contactId: row.id,
       kind: 'address',
       createdAt: ctx.now(),
-      payload: encodeAddressBody(this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
+      payload: this.#ownAddressBody(net),
     });
   }
 
@@ -188,9 +193,7 @@ export class Messaging {
     const mailboxes = this.#init.ownMailboxList?.() ?? new Uint8Array(0);
     if (!net || mailboxes.length === 0) return;
     try {
-      this.peer(row.id).queueAddressUpdate(
-        encodeAddressBody(this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS))),
-      );
+      this.peer(row.id).queueAddressUpdate(this.#ownAddressBody(net));
     } catch (error) {
       this.#ctx.logger.warn('mailboxes.queue_failed', {
         code: (error as { code?: string }).code ?? 'unknown',
@@ -250,6 +253,12 @@ export class Messaging {
     return { ...toLocator(peerId, addrs), mailbox: this.#init.ownMailboxList?.() ?? new Uint8Array(0) };
   }
 
+  /** Our address-update body: the locator, and our relay descriptor while we relay for others. */
+  #ownAddressBody(net: Network): Uint8Array {
+    const locator = this.#ownLocator(net.peerId, net.shareable(MAX_LOCATOR_ADDRS));
+    return encodeAddressBody(locator, net.onion?.relayDescriptor()?.bytes ?? null);
+  }
+
   #shareAddressesIfChanged(): void {
     const ctx = this.#ctx;
     const net = ctx.network();
@@ -257,11 +266,16 @@ export class Messaging {
     const addrs = net.shareable(MAX_LOCATOR_ADDRS);
     // Only a digest is kept (our own addresses need not sit on disk in clear).
     const locator = this.#ownLocator(net.peerId, addrs);
+    const relay = net.onion?.relayDescriptor() ?? null;
     const key = toHex(
-      sha256Hash(new TextEncoder().encode(`${addrs.map(String).join(' ')} ${toHex(locator.mailbox)}`)),
+      sha256Hash(
+        new TextEncoder().encode(
+          `${addrs.map(String).join(' ')} ${toHex(locator.mailbox)}${relay ? ` relay ${relay.key}` : ''}`,
+        ),
+      ),
     );
     if (ctx.chat.setting(LAST_ADDRS_SETTING) === key) return;
-    const body = encodeAddressBody(locator);
+    const body = encodeAddressBody(locator, relay?.bytes ?? null);
     const targets = ctx.contacts.list().filter((c) => c.verification !== 'rejected');
     // One commit per contact (its session may encrypt the update at once); the setting goes last, so a
     // crash in between shares again on the next start.

@@ -34,7 +34,7 @@ import type { MessageView, PathBadge } from './api.ts';
 import { INBOUND_BATCH_MAX, OUTBOX_BATCH, RESEND_MAX_MS } from './constants.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import {
-  decodeAddressBody,
+  decodeAddressUpdate,
   decodeReceiptBody,
   encodeReceiptBody,
   inboundMessageId,
@@ -121,6 +121,8 @@ export interface PeerInit {
   readonly onReceived: (row: ContactRow, message: MessageView) => void;
   /** An address update named the contact's mailboxes (encoded locator list): store it in this transaction. */
   readonly onMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
+  /** An address update carried the contact's relay descriptor (unverified): the onion directory checks it. */
+  readonly onRelayDescriptor?: (bytes: Uint8Array, peerId: string) => void;
 }
 
 export class Peer {
@@ -458,10 +460,12 @@ export class Peer {
           }
           case 'addressUpdate': {
             try {
-              const locator = decodeAddressBody(payload.body);
+              const { locator, relayDescriptor } = decodeAddressUpdate(payload.body);
               const parsed = fromLocator(locator);
               if (parsed?.peerId.toString() === row.transport.peerId) {
                 this.#init.onMailboxesInTx?.(this.id, locator.mailbox);
+                // Only the contact's own relay: the directory checks the descriptor is for this PeerId.
+                if (relayDescriptor) this.#init.onRelayDescriptor?.(relayDescriptor, row.transport.peerId);
               }
               // Only addresses: the transport key of a contact never changes through an update.
               if (parsed?.peerId.toString() === row.transport.peerId && parsed.addrs.length > 0) {

@@ -63,6 +63,8 @@ export interface NetworkInit {
     readonly stateFile?: string;
     readonly rng: (n: number) => Uint8Array;
     readonly buildAhead?: boolean;
+    /** The relay descriptor contacts should get may have changed (see OnionServiceInit). */
+    readonly onDescriptorChanged?: () => void;
   };
   readonly logger: Logger;
 }
@@ -318,6 +320,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
         ...(init.onion.relay !== undefined ? { relay: init.onion.relay } : {}),
         ...(init.onion.stateFile !== undefined ? { stateFile: init.onion.stateFile } : {}),
         ...(init.onion.buildAhead !== undefined ? { buildAhead: init.onion.buildAhead } : {}),
+        ...(init.onion.onDescriptorChanged ? { onDescriptorChanged: init.onion.onDescriptorChanged } : {}),
         reachable: () =>
           reachable || libp2p.getMultiaddrs().some((a) => !isRelayed(a) && pathOf(a) === 'direct'),
         ownAddrs: () => ownAddrs(16).filter((a) => !isRelayed(a)),

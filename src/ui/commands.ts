@@ -20,6 +20,8 @@ export type Submission =
   | { readonly kind: 'remove'; readonly name: string }
   /** `/nat` shows reachability; `/nat on|off` allows or forbids port mapping (remembered). */
   | { readonly kind: 'nat'; readonly set: boolean | null }
+  /** `/relay on|off`: relay onion circuits for others (remembered, as `pvt relay on|off`). */
+  | { readonly kind: 'relay'; readonly set: boolean }
   /** `/search TEXT`: the newest message above the view containing TEXT. */
   | { readonly kind: 'search'; readonly text: string }
   /** `/set` lists the settings; `/set KEY VALUE` changes one (stored in the profile). */
@@ -45,6 +47,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/rename OLD NEW', action: 'rename a contact' },
   { usage: '/remove NAME', action: 'remove a contact' },
   { usage: '/nat [on|off]', action: 'reachability' },
+  { usage: '/relay on|off', action: 'relay circuits' },
   { usage: '/search TEXT', action: 'find in the chat' },
   { usage: '/set [KEY VALUE]', action: 'settings:' },
   { usage: '/help', action: 'this help' },
@@ -64,6 +67,7 @@ const USAGE: Readonly<Record<string, string>> = {
   rename: '/rename OLD NEW',
   remove: '/remove NAME',
   nat: '/nat [on|off]',
+  relay: '/relay on|off',
   search: '/search TEXT',
   set: '/set KEY VALUE',
 };
@@ -129,6 +133,11 @@ export function parseSubmission(raw: string): Submission {
       if (arg === '') return { kind: 'nat', set: null };
       if (arg === 'on' || arg === 'off') return { kind: 'nat', set: arg === 'on' };
       return usage('nat', `"${args.trim()}" is neither on nor off`);
+    }
+    case 'relay': {
+      const arg = args.trim().toLowerCase();
+      if (arg === 'on' || arg === 'off') return { kind: 'relay', set: arg === 'on' };
+      return usage('relay', arg === '' ? 'say on or off' : `"${args.trim()}" is neither on nor off`);
     }
     case 'search':
     case 'find': {

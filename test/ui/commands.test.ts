@@ -59,6 +59,19 @@ describe('slash commands', () => {
     });
   });
 
+  test('/relay on|off (any case) sets; no or another argument is a usage message', () => {
+    expect(parseSubmission('/relay ON')).toEqual({ kind: 'relay', set: true });
+    expect(parseSubmission('/relay off ')).toEqual({ kind: 'relay', set: false });
+    expect(parseSubmission('/relay')).toEqual({
+      kind: 'usage',
+      message: 'say on or off — usage: /relay on|off',
+    });
+    expect(parseSubmission('/relay later')).toEqual({
+      kind: 'usage',
+      message: '"later" is neither on nor off — usage: /relay on|off',
+    });
+  });
+
   test('/verify, /remove take the rest of the line as the name; /contacts; unknown stays unknown', () => {
     expect(parseSubmission('/verify Grace Hopper')).toEqual({ kind: 'verify', name: 'Grace Hopper' });
     expect(parseSubmission('/remove "Ada (2)"')).toEqual({ kind: 'remove', name: 'Ada (2)' });

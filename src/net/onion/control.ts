@@ -24,6 +24,8 @@ export interface CircuitInfo {
 export interface OnionStatus {
   readonly relay: {
     readonly enabled: boolean;
+    /** The user chose (pvt relay on|off, the TUI's question, or --relay): the TUI asks only while false. */
+    readonly answered: boolean;
     readonly serving: boolean;
     readonly reason: string;
     readonly keyRotatedAt: number;
@@ -33,6 +35,8 @@ export interface OnionStatus {
   readonly client: {
     readonly relaysKnown: number;
     readonly circuits: number;
+    /** Circuits carrying at least one open stream (traffic going through them now; the TUI's token). */
+    readonly active: number;
     readonly counters: { built: number; failed: number; rebuilt: number };
   };
 }

@@ -62,6 +62,11 @@ export interface Directory {
   stop(): Promise<void>;
   /** Verifies and remembers a descriptor; OnionDescriptorError when it does not verify. */
   add(bytes: Uint8Array, source: string, expectedPeer?: string): KnownRelay;
+  /**
+   * A contact's own relay descriptor (from its address update): kept with source "contact" if it
+   * verifies and is `peerId`'s; otherwise dropped and logged. Never throws.
+   */
+  addFromContact(bytes: Uint8Array, peerId: string): boolean;
   get(peerId: string): KnownRelay | undefined;
   /** Fetches a relay's descriptor from the relay itself (the peer store must know an address). */
   lookup(peerId: string, signal?: AbortSignal): Promise<KnownRelay>;
@@ -137,7 +142,10 @@ export function createDirectory(init: DirectoryInit): Directory {
       }
     }
     const old = relays.get(id);
-    if (old && old.descriptor.publishedMs > d.publishedMs) return old;
+    if (old && old.descriptor.publishedMs > d.publishedMs) {
+      if (source === 'contact') old.source = source;
+      return old;
+    }
     const entry = {
       peerId: id,
       peerIdBytes: peerId.toMultihash().bytes,
@@ -145,13 +153,26 @@ export function createDirectory(init: DirectoryInit): Directory {
       ips: ipsOf(d.addrs),
       attempts: old?.attempts ?? 0,
       successes: old?.successes ?? 0,
-      source: old?.source ?? source,
+      // A contact's own word (its address update) names the source over how we first heard of it.
+      source: source === 'contact' ? source : (old?.source ?? source),
       addrs,
     };
     relays.delete(id);
     relays.set(id, entry);
     if (relays.size > RELAY_CACHE_MAX) relays.delete(relays.keys().next().value as string);
     return entry;
+  };
+
+  const addFromContact: Directory['addFromContact'] = (bytes, peerId) => {
+    try {
+      add(bytes, 'contact', peerId);
+      return true;
+    } catch (error) {
+      log.info('onion.contact_descriptor_dropped', {
+        code: (error as { code?: string }).code ?? (error as Error).name,
+      });
+      return false;
+    }
   };
 
   const fetchFrom = async (
@@ -286,6 +307,7 @@ export function createDirectory(init: DirectoryInit): Directory {
       libp2p.removeEventListener('peer:discovery', onDiscovery);
     },
     add,
+    addFromContact,
     get: (id) => relays.get(id),
     async lookup(id, signal) {
       return fetchFrom(peerIdFromString(id), [], 'lookup', signal);

@@ -53,6 +53,8 @@ export interface OnionServiceInit {
   readonly now?: () => number;
   /** Keep CIRCUITS_AHEAD circuits ready ahead of need (default true; benches turn it off). */
   readonly buildAhead?: boolean;
+  /** The relay descriptor contacts should get may have changed (relay on/off, keys rotated). */
+  readonly onDescriptorChanged?: () => void;
 }
 
 export interface OnionService extends OnionApi, OnionControl {
@@ -88,6 +90,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     const keysChanged = () => {
       descriptorBytes = null;
       log.info('onion.keys_rotated');
+      init.onDescriptorChanged?.();
     };
 
     const peerOf = (peerIdBytes: Uint8Array): PeerId => peerIdFromMultihash(Digest.decode(peerIdBytes));
@@ -168,6 +171,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     });
 
     relayWanted = init.relay ?? directory.state().relay ?? false;
+    let relayAnswered = init.relay !== undefined || directory.state().relay !== undefined;
 
     const client: OnionClient = createOnionClient({
       rng: init.rng,
@@ -337,14 +341,23 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         };
       },
       descriptor,
+      relayDescriptor() {
+        // Serving implies the relay flag in the descriptor; an exit-only node tells contacts nothing.
+        if (!serving()) return null;
+        const bytes = descriptor();
+        return bytes ? { bytes, key: descriptorKey } : null;
+      },
+      learnContactRelay: (bytes, peerId) => directory.addFromContact(bytes, peerId),
       // ── control (pvt relay / relays / circuits) ──
       async setRelay(on) {
         relayWanted = on;
+        relayAnswered = true;
         directory.saveRelayChoice(on);
         descriptorBytes = null;
         await syncDescriptorHandler();
         if (!on) relay.close();
         log.info('onion.relay_set', { on });
+        init.onDescriptorChanged?.();
         return svc.status();
       },
       status() {
@@ -352,6 +365,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         return {
           relay: {
             enabled: relayWanted,
+            answered: relayAnswered,
             serving: serving(),
             reason: !relayWanted ? 'off' : serving() ? 'serving' : 'not reachable from outside',
             keyRotatedAt: ring?.rotatedAt() ?? 0,
@@ -361,6 +375,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
           client: {
             relaysKnown: directory.usable().length,
             circuits: client.circuits().length,
+            active: client.circuits().filter((c) => c.streams > 0).length,
             counters: client.counters(),
           },
         };

@@ -79,6 +79,20 @@ export function OverlayView(props: OverlayViewProps) {
           width={width}
         />
       );
+    case 'relay':
+      return (
+        <MessagePanel
+          title="Relay onion circuits for other pvt users?"
+          lines={[
+            'Your node can be reached from outside, so it can pass encrypted onion cells for other pvt users (it never sees what they carry, nor who talks to whom). It costs bandwidth; it is off by default.',
+            'Your answer is remembered for this profile; /relay on|off or pvt relay on|off changes it.',
+          ]}
+          tone="question"
+          keys="[y] relay · [n] don’t"
+          hint="Esc asks again next time"
+          width={width}
+        />
+      );
     case 'notice':
       return (
         <MessagePanel

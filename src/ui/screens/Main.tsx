@@ -31,6 +31,7 @@ import { useLineEditor } from '../hooks/useLineEditor.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePortMapping } from '../hooks/usePortMapping.ts';
 import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
+import { useRelay } from '../hooks/useRelay.ts';
 import { useSearch } from '../hooks/useSearch.ts';
 import { useSendQueue } from '../hooks/useSendQueue.ts';
 import { useWheel } from '../hooks/useWheel.ts';
@@ -144,6 +145,7 @@ export function Main(props: MainProps) {
   const current = useCallback(() => chatRef.current, []);
   const actions = useContactActions(api, dispatch, dispatchOverlay, current);
   const portMapping = usePortMapping(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
+  const relay = useRelay(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
 
   const visible = visibleOverlay(overlays);
   const armed = useArmed(visible?.kind === 'sas' ? visible.prompt.contact.id : null);
@@ -245,6 +247,9 @@ export function Main(props: MainProps) {
             if (submission.set === null) portMapping.show();
             else portMapping.set(submission.set);
             break;
+          case 'relay':
+            relay.set(submission.set);
+            break;
           case 'search':
             search.find(submission.text);
             break;
@@ -326,6 +331,9 @@ export function Main(props: MainProps) {
         return;
       case 'port-mapping':
         portMapping.answer(intent.allow);
+        return;
+      case 'relay':
+        relay.answer(intent.allow);
         return;
       case 'cancel-join':
         actions.cancelJoin();
@@ -450,7 +458,7 @@ export function Main(props: MainProps) {
       <Divider columns={columns} contactsWidth={contactsWidth} junction={visible ? 'none' : 'up'} />
       <StatusBar
         profile={chat.profile}
-        status={statusText(chat, Date.now())}
+        status={[relay.token, statusText(chat, Date.now())].filter(Boolean).join(' · ')}
         error={chat.error}
         notice={chat.notice}
         width={columns - 1}

@@ -25,6 +25,8 @@ export type Panel =
   | { readonly kind: 'confirm-remove'; readonly name: string }
   /** Asked once per profile: may pvt open a port on the router (PCP, NAT-PMP, UPnP)? */
   | { readonly kind: 'port-mapping' }
+  /** Asked once per profile, only while this node is reachable: relay onion circuits for others? */
+  | { readonly kind: 'relay' }
   | {
       readonly kind: 'notice';
       readonly title: string;
@@ -125,6 +127,7 @@ export type OverlayIntent =
   | { readonly type: 'verify'; readonly decision: 'confirm' | 'reject' }
   | { readonly type: 'remove' }
   | { readonly type: 'port-mapping'; readonly allow: boolean }
+  | { readonly type: 'relay'; readonly allow: boolean }
   | { readonly type: 'cancel-join' };
 
 /**
@@ -173,6 +176,11 @@ export function overlayIntent(
     case 'port-mapping':
       if (letter === 'y') return { type: 'port-mapping', allow: true };
       if (letter === 'n') return { type: 'port-mapping', allow: false };
+      // Esc: not now; asked again at the next start.
+      return isEscape ? { type: 'close' } : { type: 'none' };
+    case 'relay':
+      if (letter === 'y') return { type: 'relay', allow: true };
+      if (letter === 'n') return { type: 'relay', allow: false };
       // Esc: not now; asked again at the next start.
       return isEscape ? { type: 'close' } : { type: 'none' };
     case 'invite':
