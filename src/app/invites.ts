@@ -8,6 +8,7 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface';
 import { toHex } from '../crypto/bytes.ts';
 import { fromLocator, toLocator } from '../net/addresses.ts';
+import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { FrameChannel } from '../net/network.ts';
 import {
   INVITE_MAX_TTL_SECONDS,
@@ -44,12 +45,14 @@ import {
 } from '../protocol/invite/invite-code.ts';
 import { decodeInviteText, encodeInviteText, inviteQrText } from '../protocol/invite/invite-text.ts';
 import type { TransportLocator } from '../protocol/invite/locator.ts';
+import { decodeMailboxLocators, type MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { initSession, serializeState } from '../protocol/ratchet/index.ts';
 import { formatSasDigits } from '../protocol/sas.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import type { CreateInviteOptions, InviteView } from './api.ts';
 import { DEFAULT_INVITE_TTL_MS, INVITE_NAT_WAIT_MS } from './constants.ts';
 import { checkContactName } from './contacts.ts';
+import { JoinSlotChannel } from './mailbox-join.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import {
   AlreadyContactError,
@@ -117,6 +120,9 @@ export interface InvitesHooks {
   readonly isConfirmed: (contactId: string) => boolean;
   /** An unconfirmed contact's session and transport were replaced by a new join: drop in-memory state. */
   readonly onContactReplaced: (old: ContactRow) => void;
+  /** Offline joins (docs/protocol/mailbox.md, "Offline join"): our mailboxes and the way to reach them. */
+  readonly ownMailboxList?: () => Uint8Array;
+  readonly joinSlots?: { readonly transport: () => MailboxTransport | undefined; readonly pollMs: number };
 }
 
 export class Invites {
@@ -136,6 +142,57 @@ export class Invites {
     return toLocator(net.peerId, net.shareable(max));
   }
 
+  /** A join-slot channel in the mailboxes an invite names, or undefined when it names none. */
+  #joinSlots(
+    secret: Uint8Array,
+    mailboxList: Uint8Array,
+    writes: 'request' | 'reply',
+    signal?: AbortSignal,
+  ): JoinSlotChannel | undefined {
+    const slots = this.#hooks.joinSlots;
+    if (!slots || mailboxList.length === 0) return undefined;
+    let mailboxes: MailboxLocator[];
+    try {
+      mailboxes = decodeMailboxLocators(mailboxList);
+    } catch {
+      return undefined;
+    }
+    if (mailboxes.length === 0) return undefined;
+    return new JoinSlotChannel({
+      inviteSecret: secret,
+      writes,
+      mailboxes,
+      transport: slots.transport,
+      rng: this.#ctx.rng,
+      now: this.#ctx.now,
+      pollMs: slots.pollMs,
+      logger: this.#ctx.logger,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /**
+   * The inviter's half of offline joins: for every invite not yet expired and not being answered,
+   * fetch its request slots once; a request found is served over the join slots like a stream.
+   */
+  async pollJoinSlots(signal?: AbortSignal): Promise<void> {
+    const ctx = this.#ctx;
+    for (const id of ctx.invites.liveIds(ctx.now())) {
+      if (this.#busy.has(id) || signal?.aborted) continue;
+      const stored = ctx.invites.get(id);
+      if (!stored) continue;
+      const invite = decodeInviteBytes(stored.invite);
+      const channel = this.#joinSlots(invite.secret, invite.inviter.mailbox, 'reply', signal);
+      if (!channel || !(await channel.poll().catch(() => false))) continue;
+      ctx.logger.info('invite.mailbox_request');
+      void this.serve(channel, null, {}).catch((error: unknown) => {
+        ctx.logger.info('invite.mailbox_failed', {
+          code: String((error as { code?: unknown }).code ?? 'error'),
+        });
+      });
+    }
+  }
+
   async create(options: CreateInviteOptions = {}): Promise<InviteView> {
     const ctx = this.#ctx;
     const expiresInMs = options.expiresInMs ?? DEFAULT_INVITE_TTL_MS;
@@ -153,7 +210,10 @@ export class Invites {
     await ctx.network()?.natSettled(INVITE_NAT_WAIT_MS); // so the invite carries the mapped address
     const nowMs = ctx.now();
     const invite = createInvite({
-      inviter: this.#ourLocator(MAX_INVITE_ADDRS),
+      inviter: {
+        ...this.#ourLocator(MAX_INVITE_ADDRS),
+        mailbox: this.#hooks.ownMailboxList?.() ?? new Uint8Array(0),
+      },
       nowMs,
       rng: ctx.rng,
       ttlSeconds,
@@ -199,7 +259,11 @@ export class Invites {
     } catch (error) {
       if (options.signal?.aborted) throw error;
       ctx.logger.info('join.unreachable', { addrs: target.addrs.length });
-      throw new InviterUnreachableError(target.addrs.length);
+      // The inviter is away: the handshake waits in the mailboxes its invite names, if any.
+      const slots = this.#joinSlots(invite.secret, invite.inviter.mailbox, 'request', options.signal);
+      if (!slots) throw new InviterUnreachableError(target.addrs.length);
+      ctx.logger.info('join.via_mailbox');
+      channel = slots;
     }
     const dialMs = performance.now() - started;
     let result: HandshakeResult;
@@ -267,7 +331,7 @@ export class Invites {
   }
 
   /** The inviter's side, on an inbound /pvt/invite stream. Throws (→ stream dropped, peer penalised) on garbage. */
-  async serve(channel: FrameChannel, peerId: PeerId, _options: AbortOptions): Promise<void> {
+  async serve(channel: FrameChannel, peerId: PeerId | null, _options: AbortOptions): Promise<void> {
     const ctx = this.#ctx;
     const m1 = await channel.read();
     const id = toHex(joinRequestInviteId(m1)); // MalformedHandshakeMessage etc. on garbage
@@ -315,7 +379,7 @@ export class Invites {
   /** Messages 2–4 of the inviter's side, for an authenticated request on an open invite. */
   async #answer(
     channel: FrameChannel,
-    peerId: PeerId,
+    streamPeer: PeerId | null,
     id: string,
     alias: string | null,
     received: ReturnType<typeof consumeJoinRequest>,
@@ -328,7 +392,10 @@ export class Invites {
     const revealed = consumeJoinerReveal(response.state, m3, ctx.now());
     ctx.logger.debug('invite.step', { step: 'got-reveal' });
     const joinerPeer = fromLocator(revealed.joinerLocator);
-    if (!joinerPeer?.peerId.equals(peerId)) {
+    // Through join slots there is no stream to authenticate a transport key: the one the joiner sealed
+    // and signed in its reveal is taken (a wrong one only misroutes the joiner's own messages).
+    const peerId = streamPeer ?? joinerPeer?.peerId;
+    if (!joinerPeer || !peerId || !joinerPeer.peerId.equals(peerId)) {
       await refuse(channel, 'unknown');
       throw new ProtocolError('TransportMismatch', 'the joiner announced a transport key other than its own');
     }

@@ -43,7 +43,7 @@ import {
   SETTING_PORT_MAPPING,
 } from './constants.ts';
 import { Contacts } from './contacts.ts';
-import { Invites } from './invites.ts';
+import { Invites, type InvitesHooks } from './invites.ts';
 import { Messaging } from './messaging.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { NetworkOfflineError } from './messaging-errors.ts';
@@ -63,6 +63,8 @@ export interface MessagingCoreInit {
   /** Mailbox locators in address updates (docs/mailbox.md): ours to share, the contacts' to keep. */
   readonly ownMailboxList?: () => Uint8Array;
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
+  /** Offline joins through the mailboxes an invite names (docs/protocol/mailbox.md, "Offline join"). */
+  readonly joinSlots?: InvitesHooks['joinSlots'];
 }
 
 export class MessagingCore {
@@ -115,6 +117,8 @@ export class MessagingCore {
       joinerFirstItemsInTx: (row) => this.#messaging.joinerFirstItemsInTx(row),
       isConfirmed: (id) => this.#messaging.peer(id).canSend(),
       onContactReplaced: (old) => this.#messaging.forget(old.id),
+      ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
+      ...(init.joinSlots ? { joinSlots: init.joinSlots } : {}),
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);
         this.#messaging.contactAdded(row);
@@ -249,6 +253,11 @@ export class MessagingCore {
   }
 
   // ── invites ──
+
+  /** Fetches the join slots of our live invites once (offline joins), answering what waits there. */
+  pollJoinSlots(signal?: AbortSignal): Promise<void> {
+    return this.#network ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
+  }
 
   createInvite(options: CreateInviteOptions = {}): Promise<InviteView> {
     return this.#invites.create(options);

@@ -48,7 +48,7 @@ import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts
 import { EventHub } from './events.ts';
 import { messagePage, searchMessages } from './history.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
-import { MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
+import { MAILBOX_POLL_MS, MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 import { loadUiSettings, saveUiSetting } from './ui-settings.ts';
@@ -81,6 +81,12 @@ function toView(m: StoredMessage): MessageView {
  * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (or stored:N) makes this process SIGKILL itself right
  * after its N-th mailbox deposit (or N-th frame fetched and stored) — a kill -9 on a progress counter.
  */
+/** How often the join slots of live invites are fetched: PVT_MAILBOX_POLL_MS (tests) or the mailbox poll. */
+function joinPollMs(): number {
+  const ms = Number(process.env.PVT_MAILBOX_POLL_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : MAILBOX_POLL_MS;
+}
+
 function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
   const m = /^(deposits|stored):(\d+)$/.exec(spec ?? '');
   if (!m) return {};
@@ -104,6 +110,7 @@ export class Pvt implements PvtApi {
   readonly #uiSettings: UiSettingsStore;
   readonly #mailbox: MailboxHost;
   readonly #route: MailboxRoute;
+  #joinPoll: AbortController | undefined;
   #closed = false;
 
   constructor(init: PvtInit) {
@@ -125,6 +132,7 @@ export class Pvt implements PvtApi {
       dataDir: init.info.dataDir,
       ownMailboxList: () => this.#mailbox.ownLocatorList(),
       contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
+      joinSlots: { transport: () => this.#mailbox.transport(), pollMs: joinPollMs() },
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
     const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));
@@ -168,6 +176,21 @@ export class Pvt implements PvtApi {
     await this.#core.startNetwork(options);
     await this.#mailbox.networkStarted(this.#core.requireNetwork(), options.mailbox === true);
     this.#route.start();
+    this.#pollJoinSlots();
+  }
+
+  /** Offline joins: the join slots of our live invites, on start and then every poll period. */
+  #pollJoinSlots(): void {
+    if (this.#joinPoll) return;
+    const stop = new AbortController();
+    this.#joinPoll = stop;
+    const loop = async () => {
+      while (!stop.signal.aborted) {
+        await this.#core.pollJoinSlots(stop.signal).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, joinPollMs()).unref());
+      }
+    };
+    void loop();
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -349,6 +372,7 @@ export class Pvt implements PvtApi {
     this.#closed = true;
     try {
       this.#route.stop();
+      this.#joinPoll?.abort();
       await this.#route.settled();
       await this.#mailbox.stop();
       await this.#core.stop();

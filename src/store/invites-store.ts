@@ -42,6 +42,8 @@ export interface InvitesStore {
   consume(id: string, atMs: number): boolean;
   /** Deletes invites that expired before `beforeMs` (consumed ones included: their id has no more use). */
   pruneExpired(beforeMs: number): number;
+  /** Ids of the invites not yet expired at `nowMs`, open or consumed (offline joins poll their slots). */
+  liveIds(nowMs: number): string[];
 }
 
 export function createInvitesStore(sql: SqlAccess): InvitesStore {
@@ -92,6 +94,12 @@ export function createInvitesStore(sql: SqlAccess): InvitesStore {
         "UPDATE invites SET state = 'consumed', consumed_at = ? WHERE id = ? AND state = 'open'",
       ).run(atMs, id);
       return Number(r.changes) === 1;
+    },
+    liveIds(nowMs) {
+      const rows = sql.read('listing invites', () =>
+        stmt('SELECT id FROM invites WHERE expires_at > ? ORDER BY created_at').all(nowMs),
+      ) as { id: string }[];
+      return rows.map((r) => r.id);
     },
     pruneExpired(beforeMs) {
       return Number(

@@ -32,7 +32,11 @@ export const joinCommand: CommandSpec = {
         : await readStdin(ctx.stdin);
     if (code.trim().length === 0) throw new UsageError('missing CODE');
     const alias = typeof flags.name === 'string' ? flags.name : undefined;
-    if (!ctx.json) ctx.stderr.write('Joining (dialling the inviter, post-quantum handshake)…\n');
+    if (!ctx.json) {
+      ctx.stderr.write(
+        'Joining (dialling the inviter, post-quantum handshake; if the inviter is offline, the request waits in their mailbox)…\n',
+      );
+    }
     const result = await withPvt(ctx, (api) => api.join(code, alias === undefined ? {} : { alias }), {
       network: true,
     });

@@ -1,0 +1,140 @@
+/**
+ * Offline join end to end (docs/protocol/mailbox.md, "Offline join"), real daemons on loopback, the
+ * handshake's messages waiting in the inviter's mailbox, reached through onion circuits: three relays,
+ * one mailbox, Ann (inviter), Ben and Cy (joiners). Ann names the mailbox, creates an invite (it carries
+ * the mailbox) and stops her daemon; Ben runs `pvt join CODE`, which deposits the request in Ann's
+ * mailbox and waits; Ann starts later; the handshake completes through the mailbox: both have the
+ * contact, both see the same SAS, and a message goes each way. Then the invite, now used, is tried by Cy
+ * while Ann is away again: Cy's join is refused with "already used" once Ann comes back.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
+import { PVT_BIN, runPvt } from '../helpers/cli.ts';
+import { until } from '../helpers/until.ts';
+import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+
+const ENV = { PVT_MAILBOX_POLL_MS: '1000' };
+const nodes: Node[] = [];
+let relays: Node[];
+let mailbox: Node;
+let ann: Node;
+let ben: Node;
+let cy: Node;
+let code = '';
+
+interface Contact {
+  name: string;
+  sas?: string | null;
+}
+interface Message {
+  body: string;
+  direction: 'in' | 'out';
+  state: string;
+}
+
+beforeAll(async () => {
+  relays = await Promise.all(['R1', 'R2', 'R3'].map((n) => startNode(`Relay ${n}`, true, ENV)));
+  nodes.push(...relays);
+  mailbox = await startNode('Mailbox Keeper', false, ENV);
+  nodes.push(mailbox);
+  ann = await startNode('Ann Example', false, ENV);
+  ben = await startNode('Ben Example', false, ENV);
+  cy = await startNode('Cy Example', false, ENV);
+  nodes.push(ann, ben, cy);
+}, 180_000);
+afterAll(() => stopNodes(nodes), 60_000);
+
+async function stop(node: Node): Promise<void> {
+  node.daemon.child.kill('SIGTERM');
+  await node.daemon.exited;
+}
+
+async function restart(node: Node): Promise<void> {
+  node.daemon = await startDaemon({ ...node.profile.home.env, ...ENV });
+}
+
+async function heldByMailbox(): Promise<number> {
+  return (await pvtJson<{ served: { envelopes: number } }>(mailbox, ['mailbox', 'list'])).served.envelopes;
+}
+
+describe('joining while the inviter is away', () => {
+  test('Ann creates an invite that names her mailbox, then stops', async () => {
+    expect((await pvtJson(mailbox, ['mailbox', 'serve', 'on'])).serving).toBe(true);
+    await pvtJson(ann, ['mailbox', 'add', mailbox.addr]);
+    for (const n of [ann, ben, cy]) await bootstrapAll(n, relays);
+    const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
+      env: { ...process.env, ...ann.profile.home.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    const exited = new Promise((resolve) => inviter.on('close', resolve));
+    const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
+    code = (JSON.parse(line) as { code: string }).code;
+    inviter.kill('SIGINT');
+    await exited;
+    await stop(ann);
+  }, 120_000);
+
+  test('Ben joins; Ann starts later; both have the contact and the same SAS; a message each way', async () => {
+    const joining = runPvt(['join', code, '--name', 'Ann', '--json'], {
+      env: ben.profile.home.env,
+      timeoutMs: 150_000,
+    });
+    await until(
+      'the join request in the mailbox',
+      async () => ((await heldByMailbox()) > 0 ? true : undefined),
+      60_000,
+    );
+    await restart(ann);
+    const r = await joining;
+    expect(r.code, r.stderr).toBe(0);
+    const joined = JSON.parse(r.stdout) as { contact: Contact; sas: string };
+    expect(joined.contact.name).toBe('Ann');
+    expect(joined.sas).toMatch(/^\d{3} \d{3}$/);
+    const annSide = await until(
+      'Ann to have the contact',
+      async () => (await pvtJson<Contact[]>(ann, ['contacts']))[0],
+      60_000,
+    );
+    expect(annSide.sas).toBe(joined.sas);
+    const benSide = (await pvtJson<Contact[]>(ben, ['contacts']))[0];
+    expect(benSide?.sas).toBe(joined.sas);
+
+    expect((await runPvt(['send', 'Ann', 'hello from ben'], { env: ben.profile.home.env })).code).toBe(0);
+    expect((await runPvt(['send', annSide.name, 'hello from ann'], { env: ann.profile.home.env })).code).toBe(
+      0,
+    );
+    await until(
+      'both messages received',
+      async () => {
+        const atAnn = await pvtJson<Message[]>(ann, ['log', annSide.name]);
+        const atBen = await pvtJson<Message[]>(ben, ['log', 'Ann']);
+        return atAnn.some((m) => m.direction === 'in' && m.body === 'hello from ben') &&
+          atBen.some((m) => m.direction === 'in' && m.body === 'hello from ann')
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
+  }, 180_000);
+
+  test('the used invite, tried through the mailbox, is refused clearly', async () => {
+    await stop(ann);
+    const joining = runPvt(['join', code, '--json'], { env: cy.profile.home.env, timeoutMs: 150_000 });
+    await until(
+      'the request in the mailbox',
+      async () => ((await heldByMailbox()) > 0 ? true : undefined),
+      60_000,
+    );
+    await restart(ann);
+    const r = await joining;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('already used');
+    expect(await pvtJson<Contact[]>(cy, ['contacts'])).toEqual([]);
+    expect((await pvtJson<Contact[]>(ann, ['contacts'])).length).toBe(1);
+  }, 180_000);
+});
