@@ -71,3 +71,9 @@ export const DEFAULT_SEARCH_SCAN = 2_000;
 export const MAX_SEARCH_SCAN = 5_000;
 /** Longest search text, in characters. */
 export const MAX_SEARCH_TEXT_CHARS = 200;
+
+/**
+ * Offline join (docs/protocol/mailbox.md, "Offline join"): a side waiting for the other's next handshake
+ * message in the join slots fetches first after this long, then doubling up to the mailbox poll period.
+ */
+export const JOIN_SLOT_FIRST_POLL_MS = 2_000;

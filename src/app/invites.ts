@@ -144,7 +144,7 @@ export class Invites {
 
   /** A join-slot channel in the mailboxes an invite names, or undefined when it names none. */
   #joinSlots(
-    secret: Uint8Array,
+    { secret, expiresAtSeconds }: { secret: Uint8Array; expiresAtSeconds: number },
     mailboxList: Uint8Array,
     writes: 'request' | 'reply',
     signal?: AbortSignal,
@@ -160,6 +160,7 @@ export class Invites {
     if (mailboxes.length === 0) return undefined;
     return new JoinSlotChannel({
       inviteSecret: secret,
+      expiresAtSeconds,
       writes,
       mailboxes,
       transport: slots.transport,
@@ -182,7 +183,7 @@ export class Invites {
       const stored = ctx.invites.get(id);
       if (!stored) continue;
       const invite = decodeInviteBytes(stored.invite);
-      const channel = this.#joinSlots(invite.secret, invite.inviter.mailbox, 'reply', signal);
+      const channel = this.#joinSlots(invite, invite.inviter.mailbox, 'reply', signal);
       if (!channel || !(await channel.poll().catch(() => false))) continue;
       ctx.logger.info('invite.mailbox_request');
       void this.serve(channel, null, {}).catch((error: unknown) => {
@@ -260,7 +261,7 @@ export class Invites {
       if (options.signal?.aborted) throw error;
       ctx.logger.info('join.unreachable', { addrs: target.addrs.length });
       // The inviter is away: the handshake waits in the mailboxes its invite names, if any.
-      const slots = this.#joinSlots(invite.secret, invite.inviter.mailbox, 'request', options.signal);
+      const slots = this.#joinSlots(invite, invite.inviter.mailbox, 'request', options.signal);
       if (!slots) throw new InviterUnreachableError(target.addrs.length);
       ctx.logger.info('join.via_mailbox');
       channel = slots;

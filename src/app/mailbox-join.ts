@@ -3,8 +3,8 @@
  * handshake messages waiting in the inviter's mailboxes, in the join slots keyed by the invite secret
  * (src/protocol/mailbox/join.ts). `write` seals the frame for the current epoch's slot of our direction
  * and deposits it into every mailbox the invite names (one must take it); `read` polls the other
- * direction's slots until a frame arrives, hands frames out once each, in order, and deletes what it
- * read. The handshake and Invites run over it unchanged (only their transport differs). Knows nothing
+ * direction's slots until a frame arrives (backing off from JOIN_SLOT_FIRST_POLL_MS to the poll period,
+ * giving up when the invite expires), hands frames out once each, in order, and deletes what it read. The handshake and Invites run over it unchanged (only their transport differs). Knows nothing
  * about the handshake's contents, contacts or the store.
  */
 import { concatBytes, type Rng, toHex, u64be, utf8 } from '../crypto/bytes.ts';
@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.ts';
 import { MailboxSession } from '../net/mailbox/client.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { FrameChannel } from '../net/network.ts';
+import { InviteExpiredError } from '../protocol/errors.ts';
 import { openEnvelope, Reassembler, sealEnvelopes } from '../protocol/mailbox/envelope.ts';
 import {
   decodeJoinPayload,
@@ -24,6 +25,7 @@ import {
 import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { mailboxIdOf } from '../protocol/mailbox/pow.ts';
 import { type DirectionKeys, epochAt, pollEpochs, slotFor } from '../protocol/mailbox/tokens.ts';
+import { JOIN_SLOT_FIRST_POLL_MS } from './constants.ts';
 import { MailboxUnavailableError } from './mailbox-route.ts';
 import { JoinInterruptedError } from './messaging-errors.ts';
 
@@ -38,7 +40,10 @@ export interface JoinSlotChannelInit {
   readonly transport: () => MailboxTransport | undefined;
   readonly rng: Rng;
   readonly now: () => number;
+  /** The longest wait between two fetches of the incoming slots (they start at JOIN_SLOT_FIRST_POLL_MS). */
   readonly pollMs: number;
+  /** The invite's expiry (seconds since the Unix epoch): `read` gives up then, with InviteExpiredError. */
+  readonly expiresAtSeconds: number;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
 }
@@ -160,11 +165,15 @@ export class JoinSlotChannel implements FrameChannel {
 
   async read(): Promise<Uint8Array> {
     const signal = this.#signal();
-    for (;;) {
+    for (let wait = Math.min(JOIN_SLOT_FIRST_POLL_MS, this.#init.pollMs); ; ) {
       if (signal.aborted) throw new JoinInterruptedError('waiting in the mailbox');
       if (await this.poll()) return this.#queue.shift() as Uint8Array;
+      const left = this.#init.expiresAtSeconds * 1000 - this.#init.now();
+      if (left <= 0) throw new InviteExpiredError(this.#init.expiresAtSeconds);
+      const delay = Math.min(wait, left + 1);
+      wait = Math.min(wait * 2, this.#init.pollMs);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, this.#init.pollMs);
+        const t = setTimeout(done, delay);
         function done() {
           clearTimeout(t);
           signal.removeEventListener('abort', done);

@@ -5,7 +5,8 @@
  * the mailbox) and stops her daemon; Ben runs `pvt join CODE`, which deposits the request in Ann's
  * mailbox and waits; Ann starts later; the handshake completes through the mailbox: both have the
  * contact, both see the same SAS, and a message goes each way. Then the invite, now used, is tried by Cy
- * while Ann is away again: Cy's join is refused with "already used" once Ann comes back.
+ * while Ann is away again: Cy's join is refused with "already used" once Ann comes back; and an invite
+ * that expires while Cy's request waits (Ann away) ends Cy's join with "expired".
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -54,6 +55,23 @@ async function restart(node: Node): Promise<void> {
   node.daemon = await startDaemon({ ...node.profile.home.env, ...ENV });
 }
 
+/** Creates an invite with `pvt invite` through the daemon and stops waiting (the invite stays usable). */
+async function invite(node: Node, args: string[] = []): Promise<string> {
+  const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...args, ...TEST_NETWORK_FLAGS], {
+    env: { ...process.env, ...node.profile.home.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  const exited = new Promise((resolve) => inviter.on('close', resolve));
+  const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
+  inviter.kill('SIGINT');
+  await exited;
+  return (JSON.parse(line) as { code: string }).code;
+}
+
 async function heldByMailbox(): Promise<number> {
   return (await pvtJson<{ served: { envelopes: number } }>(mailbox, ['mailbox', 'list'])).served.envelopes;
 }
@@ -63,19 +81,7 @@ describe('joining while the inviter is away', () => {
     expect((await pvtJson(mailbox, ['mailbox', 'serve', 'on'])).serving).toBe(true);
     await pvtJson(ann, ['mailbox', 'add', mailbox.addr]);
     for (const n of [ann, ben, cy]) await bootstrapAll(n, relays);
-    const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
-      env: { ...process.env, ...ann.profile.home.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const exited = new Promise((resolve) => inviter.on('close', resolve));
-    const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
-    code = (JSON.parse(line) as { code: string }).code;
-    inviter.kill('SIGINT');
-    await exited;
+    code = await invite(ann);
     await stop(ann);
   }, 120_000);
 
@@ -137,4 +143,13 @@ describe('joining while the inviter is away', () => {
     expect(await pvtJson<Contact[]>(cy, ['contacts'])).toEqual([]);
     expect((await pvtJson<Contact[]>(ann, ['contacts'])).length).toBe(1);
   }, 180_000);
+
+  test('an invite that expires while the request waits in the mailbox is refused clearly', async () => {
+    const short = await invite(ann, ['--expires', '12s']);
+    await stop(ann);
+    const r = await runPvt(['join', short, '--json'], { env: cy.profile.home.env, timeoutMs: 60_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('expired');
+    expect(await pvtJson<Contact[]>(cy, ['contacts'])).toEqual([]);
+  }, 90_000);
 });
