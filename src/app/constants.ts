@@ -77,3 +77,5 @@ export const MAX_SEARCH_TEXT_CHARS = 200;
  * message in the join slots fetches first after this long, then doubling up to the mailbox poll period.
  */
 export const JOIN_SLOT_FIRST_POLL_MS = 2_000;
+/** Attempts at depositing one handshake message into the join slots before the join fails. */
+export const JOIN_SLOT_DEPOSIT_ATTEMPTS = 4;

@@ -25,7 +25,7 @@ import {
 import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { mailboxIdOf } from '../protocol/mailbox/pow.ts';
 import { type DirectionKeys, epochAt, pollEpochs, slotFor } from '../protocol/mailbox/tokens.ts';
-import { JOIN_SLOT_FIRST_POLL_MS } from './constants.ts';
+import { JOIN_SLOT_DEPOSIT_ATTEMPTS, JOIN_SLOT_FIRST_POLL_MS } from './constants.ts';
 import { MailboxUnavailableError } from './mailbox-route.ts';
 import { JoinInterruptedError } from './messaging-errors.ts';
 
@@ -69,7 +69,21 @@ export class JoinSlotChannel implements FrameChannel {
       : this.#closed.signal;
   }
 
+  /** Deposits one frame, retrying a few times (a circuit may fail to build): MailboxUnavailable at last. */
   async write(frame: Uint8Array): Promise<void> {
+    const signal = this.#signal();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#deposit(frame);
+      } catch (error) {
+        if (signal.aborted || attempt >= JOIN_SLOT_DEPOSIT_ATTEMPTS) throw error;
+        this.#init.logger.info('join_slot.deposit_retry', { attempt });
+        await new Promise((resolve) => setTimeout(resolve, JOIN_SLOT_FIRST_POLL_MS * attempt));
+      }
+    }
+  }
+
+  async #deposit(frame: Uint8Array): Promise<void> {
     const transport = this.#init.transport();
     if (!transport) throw new MailboxUnavailableError('no mailbox transport');
     const keys = this.#out;

@@ -6,7 +6,8 @@
  * mailbox and waits; Ann starts later; the handshake completes through the mailbox: both have the
  * contact, both see the same SAS, and a message goes each way. Then the invite, now used, is tried by Cy
  * while Ann is away again: Cy's join is refused with "already used" once Ann comes back; and an invite
- * that expires while Cy's request waits (Ann away) ends Cy's join with "expired".
+ * that expires while Cy's request waits (Ann away) ends Cy's join with "expired"; finally Cy stops
+ * waiting (Ctrl+C on `pvt join`) and Cy's daemon completes the join once Ann is back.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -72,6 +73,22 @@ async function invite(node: Node, args: string[] = []): Promise<string> {
   return (JSON.parse(line) as { code: string }).code;
 }
 
+/** Waits until the mailbox holds the join request, failing at once with the CLI's error if `pvt join` ended. */
+async function requestDeposited(joining: Promise<{ code: number | null; stderr: string }>): Promise<void> {
+  let ended: string | undefined;
+  void joining.then((r) => {
+    ended = `pvt join ended early (${r.code}): ${r.stderr}`;
+  });
+  await until(
+    'the join request in the mailbox',
+    async () => {
+      if (ended) throw new Error(ended);
+      return (await heldByMailbox()) > 0 ? true : undefined;
+    },
+    60_000,
+  );
+}
+
 async function heldByMailbox(): Promise<number> {
   return (await pvtJson<{ served: { envelopes: number } }>(mailbox, ['mailbox', 'list'])).served.envelopes;
 }
@@ -90,11 +107,7 @@ describe('joining while the inviter is away', () => {
       env: ben.profile.home.env,
       timeoutMs: 150_000,
     });
-    await until(
-      'the join request in the mailbox',
-      async () => ((await heldByMailbox()) > 0 ? true : undefined),
-      60_000,
-    );
+    await requestDeposited(joining);
     await restart(ann);
     const r = await joining;
     expect(r.code, r.stderr).toBe(0);
@@ -131,11 +144,7 @@ describe('joining while the inviter is away', () => {
   test('the used invite, tried through the mailbox, is refused clearly', async () => {
     await stop(ann);
     const joining = runPvt(['join', code, '--json'], { env: cy.profile.home.env, timeoutMs: 150_000 });
-    await until(
-      'the request in the mailbox',
-      async () => ((await heldByMailbox()) > 0 ? true : undefined),
-      60_000,
-    );
+    await requestDeposited(joining);
     await restart(ann);
     const r = await joining;
     expect(r.code).not.toBe(0);
@@ -152,4 +161,36 @@ describe('joining while the inviter is away', () => {
     expect(r.stderr).toContain('expired');
     expect(await pvtJson<Contact[]>(cy, ['contacts'])).toEqual([]);
   }, 90_000);
+
+  test('a joiner who stops waiting: its daemon completes the join when the inviter comes back', async () => {
+    await restart(ann);
+    const later = await invite(ann);
+    await stop(ann);
+    const joining = spawn(process.execPath, [PVT_BIN, 'join', later, '--name', 'Ann', '--json'], {
+      env: { ...process.env, ...cy.profile.home.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const gaveUp = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      joining.on('close', (code) => resolve({ code, stderr: 'see the daemon log' })),
+    );
+    await requestDeposited(gaveUp);
+    joining.kill('SIGINT');
+    await gaveUp;
+    await restart(ann);
+    const atCy = await until(
+      "Cy's daemon to finish the join",
+      async () => (await pvtJson<Contact[]>(cy, ['contacts']))[0],
+      60_000,
+    );
+    expect(atCy.name).toBe('Ann');
+    const atAnn = await until(
+      'Ann to have Cy',
+      async () => {
+        const list = await pvtJson<Contact[]>(ann, ['contacts']);
+        return list.length === 2 ? list : undefined;
+      },
+      60_000,
+    );
+    expect(atAnn.map((c) => c.sas)).toContain(atCy.sas);
+  }, 120_000);
 });
