@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PVT_BIN, runPvt, tempHome } from '../helpers/cli.ts';
 import { TmuxSession, tmuxAvailable } from '../helpers/tmux.ts';
+import { until } from '../helpers/until.ts';
 import { natlab, natlabSkipReason } from './natlab.ts';
 
 const ENV = { NATLAB_PREFIX: 'pvttui-', PVT_PORT_MAPPING: '1' };
@@ -51,6 +52,12 @@ describe.skipIf(skip !== null)('pvt chat in the natlab', () => {
     );
     expect(screen).not.toContain('Open a port on your router?');
     expect(mapped()).toBe(true);
+    // Reachable now, so the one-time relay question (issue 11) follows; "n" is remembered.
+    await first.waitFor('Relay onion circuits for other pvt users?', 20_000);
+    first.type('n');
+    await until('the relay question to close', async () =>
+      first.screen().includes('Relay onion circuits for other pvt users?') ? undefined : true,
+    );
     first.typeLine('/quit');
     await first.waitFor('[exited 0]', 20_000);
     expect(mapped()).toBe(false);
@@ -58,6 +65,7 @@ describe.skipIf(skip !== null)('pvt chat in the natlab', () => {
     const second = chat();
     await second.waitFor(`PCP ${gw1}:${PORT}`, 20_000);
     expect(second.screen()).not.toContain('Open a port on your router?');
+    expect(second.screen()).not.toContain('Relay onion circuits for other pvt users?');
     second.typeLine('/quit');
     await second.waitFor('[exited 0]', 20_000);
     expect(mapped()).toBe(false);
