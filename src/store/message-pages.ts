@@ -5,20 +5,10 @@
  * for search (rows opened in memory one page at a time, never written anywhere). Reads only; knows
  * nothing about the UI or what a search matches.
  */
-import type { StoredMessage } from './profile-store.ts';
-import { openMessageBody } from './sealing.ts';
-import { type SqlAccess, statementCache } from './sql-access.ts';
 
-type Row = {
-  id: string;
-  conversation_id: string;
-  seq: number;
-  direction: 'out' | 'in';
-  state: string;
-  created_at: number;
-  sealed_body: Uint8Array;
-  failure: string | null;
-};
+import { type MessageRaw, openMessageRow } from './messages-store.ts';
+import type { StoredMessage } from './profile-store.ts';
+import { type SqlAccess, statementCache } from './sql-access.ts';
 
 export interface MessagePages {
   /** Up to `limit` messages with seq < before (the newest of them), ascending. */
@@ -31,16 +21,7 @@ export interface MessagePages {
 
 export function createMessagePages(sql: SqlAccess): MessagePages {
   const stmt = statementCache(sql.db);
-  const open = (r: Row): StoredMessage => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    seq: r.seq,
-    direction: r.direction,
-    state: r.state,
-    createdAt: r.created_at,
-    body: openMessageBody(sql.sealer, r.id, r.sealed_body),
-    ...(r.failure ? { failure: r.failure } : {}),
-  });
+  const open = (r: MessageRaw): StoredMessage => openMessageRow(sql.sealer, r);
   return {
     before(conversationId, before, limit) {
       const rows = sql.read('listing messages', () =>
@@ -49,7 +30,7 @@ export function createMessagePages(sql: SqlAccess): MessagePages {
           before,
           limit,
         ),
-      ) as Row[];
+      ) as MessageRaw[];
       return rows.reverse().map(open);
     },
     after(conversationId, after, limit) {
@@ -59,7 +40,7 @@ export function createMessagePages(sql: SqlAccess): MessagePages {
           after,
           limit,
         ),
-      ) as Row[];
+      ) as MessageRaw[];
       return rows.map(open);
     },
     countBefore(conversationId, seq) {

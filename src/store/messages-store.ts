@@ -5,7 +5,7 @@
  * transaction (the note store and the chat store each run their own); reads map failures to store
  * errors. Knows nothing about what a conversation is for, nor about protocols.
  */
-import { openMessageBody } from './sealing.ts';
+import { openMessageBody, type Sealer } from './sealing.ts';
 import { type SqlAccess, statementCache } from './sql-access.ts';
 
 export interface MessageRow {
@@ -20,7 +20,8 @@ export interface MessageRow {
   readonly failure?: string;
 }
 
-type Raw = {
+/** A `messages` row as SQLite returns it. */
+export type MessageRaw = {
   id: string;
   conversation_id: string;
   seq: number;
@@ -48,10 +49,9 @@ export interface MessagesStore {
   failUndelivered(conversationId: string, failure: string): string[];
 }
 
-export function createMessagesStore(sql: SqlAccess): MessagesStore {
-  const { db, sealer } = sql;
-  const stmt = statementCache(db);
-  const toRow = (r: Raw): MessageRow => ({
+/** A row opened: its sealed body decrypted in memory (a damaged one shown as such). */
+export function openMessageRow(sealer: Sealer, r: MessageRaw): MessageRow {
+  return {
     id: r.id,
     conversationId: r.conversation_id,
     seq: r.seq,
@@ -60,10 +60,16 @@ export function createMessagesStore(sql: SqlAccess): MessagesStore {
     createdAt: r.created_at,
     body: openMessageBody(sealer, r.id, r.sealed_body),
     ...(r.failure ? { failure: r.failure } : {}),
-  });
+  };
+}
+
+export function createMessagesStore(sql: SqlAccess): MessagesStore {
+  const { db, sealer } = sql;
+  const stmt = statementCache(db);
+  const toRow = (r: MessageRaw): MessageRow => openMessageRow(sealer, r);
   return {
     insert(m) {
-      const existing = stmt('SELECT * FROM messages WHERE id = ?').get(m.id) as Raw | undefined;
+      const existing = stmt('SELECT * FROM messages WHERE id = ?').get(m.id) as MessageRaw | undefined;
       if (existing) return { row: toRow(existing), inserted: false };
       const { seq } = stmt(
         'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE conversation_id = ?',
@@ -95,7 +101,7 @@ export function createMessagesStore(sql: SqlAccess): MessagesStore {
     },
     byId(id) {
       const r = sql.read('reading a message', () => stmt('SELECT * FROM messages WHERE id = ?').get(id)) as
-        | Raw
+        | MessageRaw
         | undefined;
       return r ? toRow(r) : undefined;
     },
@@ -109,7 +115,7 @@ export function createMessagesStore(sql: SqlAccess): MessagesStore {
           : stmt(
               'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
             ).all(conversationId, before, limit),
-      ) as Raw[];
+      ) as MessageRaw[];
       return rows.reverse().map(toRow);
     },
     count(conversationId) {
