@@ -11,7 +11,7 @@ import { concatBytes, type Rng, toHex, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
 import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
 import type { Logger } from '../log/logger.ts';
-import { MailboxSession } from '../net/mailbox/client.ts';
+import { MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { FrameChannel } from '../net/network.ts';
 import { InviteExpiredError } from '../protocol/errors.ts';
@@ -92,29 +92,18 @@ export class JoinSlotChannel implements FrameChannel {
     const payload = encodeJoinPayload(frame);
     const seed = hmacSha256(keys.envelopeKey, concatBytes(SEAL_LABEL, u64be(epoch), sha256Hash(payload)));
     const envelopes = sealEnvelopes(keys.envelopeKey, epoch, payload, createDrbg(seed));
-    const signal = this.#signal();
-    let took = 0;
-    let last = 'no mailbox';
-    for (const mailbox of this.#init.mailboxes) {
-      try {
-        const channel = await transport.open(mailbox, { signal });
-        try {
-          const session = new MailboxSession({
-            channel,
-            mailboxId: mailboxIdOf(mailbox.peerId),
-            rng: this.#init.rng,
-            now: this.#init.now,
-            signal,
-          });
-          for (const e of envelopes) await session.deposit(slot.token, e);
-          took++;
-        } finally {
-          await channel.close().catch(() => undefined);
-        }
-      } catch (error) {
-        last = String((error as { code?: unknown }).code ?? (error as Error).name);
-      }
-    }
+    const { took, last } = await withEachMailbox(
+      {
+        transport,
+        mailboxes: this.#init.mailboxes,
+        rng: this.#init.rng,
+        now: this.#init.now,
+        signal: this.#signal(),
+      },
+      async (session) => {
+        for (const e of envelopes) await session.deposit(slot.token, e);
+      },
+    );
     if (took === 0) throw new MailboxUnavailableError(last);
     this.#init.logger.debug('join_slot.deposited', { envelopes: envelopes.length, mailboxes: took });
   }

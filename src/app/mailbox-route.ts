@@ -13,7 +13,7 @@ import { concatBytes, type Rng, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
 import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
 import type { Logger } from '../log/logger.ts';
-import { MailboxSession } from '../net/mailbox/client.ts';
+import { MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { openEnvelope, Reassembler, sealEnvelopes } from '../protocol/mailbox/envelope.ts';
@@ -131,32 +131,22 @@ export class MailboxRoute implements DeliveryRoute {
       const seed = hmacSha256(keys.envelopeKey, concatBytes(SEAL_LABEL, u64be(epoch), sha256Hash(frame)));
       return sealEnvelopes(keys.envelopeKey, epoch, frame, createDrbg(seed));
     });
-    let took = 0;
-    let last = 'no mailbox';
-    for (const mailbox of this.#init.theirMailboxes(target.contactId)) {
-      try {
-        const channel = await transport.open(mailbox, { signal });
-        try {
-          const session = new MailboxSession({
-            channel,
-            mailboxId: mailboxIdOf(mailbox.peerId),
-            rng: this.#init.rng,
-            now: this.#init.now,
-            signal,
-          });
-          for (const e of envelopes) {
-            await session.deposit(slot.token, e);
-            this.#init.progress?.('deposits', ++this.#deposits);
-          }
-          took++;
-        } finally {
-          await channel.close().catch(() => undefined);
+    const { took, last } = await withEachMailbox(
+      {
+        transport,
+        mailboxes: this.#init.theirMailboxes(target.contactId),
+        rng: this.#init.rng,
+        now: this.#init.now,
+        signal,
+      },
+      async (session) => {
+        for (const e of envelopes) {
+          await session.deposit(slot.token, e);
+          this.#init.progress?.('deposits', ++this.#deposits);
         }
-      } catch (error) {
-        last = String((error as { code?: unknown }).code ?? (error as Error).name);
-        this.#log.debug('mailbox.deposit_failed', { code: last });
-      }
-    }
+      },
+      (code) => this.#log.debug('mailbox.deposit_failed', { code }),
+    );
     if (took === 0) throw new MailboxUnavailableError(last);
     this.#log.info('mailbox.deposited', {
       frames: frames.length,

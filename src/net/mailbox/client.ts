@@ -10,7 +10,8 @@ import {
   MAILBOX_MAX_FETCH_CAPS,
   MAILBOX_POW_MAX_BITS,
 } from '../../protocol/mailbox/constants.ts';
-import { envelopeHash, powBucketAt, solvePow } from '../../protocol/mailbox/pow.ts';
+import type { MailboxLocator } from '../../protocol/mailbox/locator.ts';
+import { envelopeHash, mailboxIdOf, powBucketAt, solvePow } from '../../protocol/mailbox/pow.ts';
 import {
   decodeResponse,
   encodeRequest,
@@ -19,7 +20,7 @@ import {
 } from '../../protocol/mailbox/wire.ts';
 import { MAILBOX_POW_RETRIES } from './constants.ts';
 import { MailboxProtocolError, MailboxRefusedError } from './errors.ts';
-import type { MailboxChannel } from './transport.ts';
+import type { MailboxChannel, MailboxTransport } from './transport.ts';
 
 export interface MailboxSessionInit {
   readonly channel: MailboxChannel;
@@ -123,4 +124,49 @@ export class MailboxSession {
     }
     return count;
   }
+}
+
+/** What `withEachMailbox` needs to reach a list of mailboxes. */
+export interface EachMailboxInit {
+  readonly transport: MailboxTransport;
+  readonly mailboxes: readonly MailboxLocator[];
+  readonly rng: Rng;
+  readonly now: () => number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs `use` with a session on each mailbox in turn (one stream each, closed after): how many succeeded,
+ * and the code of the last failure ('no mailbox' when the list is empty). A failing mailbox does not stop
+ * the others; `onError` hears each failure's code.
+ */
+export async function withEachMailbox(
+  init: EachMailboxInit,
+  use: (session: MailboxSession) => Promise<void>,
+  onError: (code: string) => void = () => {},
+): Promise<{ took: number; last: string }> {
+  let took = 0;
+  let last = 'no mailbox';
+  for (const mailbox of init.mailboxes) {
+    try {
+      const channel = await init.transport.open(mailbox, { signal: init.signal });
+      try {
+        const session = new MailboxSession({
+          channel,
+          mailboxId: mailboxIdOf(mailbox.peerId),
+          rng: init.rng,
+          now: init.now,
+          signal: init.signal,
+        });
+        await use(session);
+        took++;
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    } catch (error) {
+      last = String((error as { code?: unknown }).code ?? (error as Error).name);
+      onError(last);
+    }
+  }
+  return { took, last };
 }
