@@ -31,6 +31,7 @@ import type {
   NetworkOptions,
   NetworkStatus,
   PathBadge,
+  PendingJoinView,
   PvtEvent,
 } from './api.ts';
 import {
@@ -255,8 +256,13 @@ export class MessagingCore {
   // ── invites ──
 
   /** Fetches the join slots of our live invites once (offline joins), answering what waits there. */
-  pollJoinSlots(signal?: AbortSignal): Promise<void> {
+  pollJoinSlots(signal: AbortSignal): Promise<void> {
     return this.#network ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
+  }
+
+  /** Offline joins in progress (either side). */
+  pendingJoins(): PendingJoinView[] {
+    return this.#invites.offline()?.pending() ?? [];
   }
 
   createInvite(options: CreateInviteOptions = {}): Promise<InviteView> {

@@ -29,6 +29,7 @@ import type {
   NetworkOptions,
   NetworkStatus,
   OnionAnswer,
+  PendingJoinView,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -251,6 +252,11 @@ export class Pvt implements PvtApi {
   async join(code: string, options?: JoinOptions): Promise<JoinResult> {
     this.#assertOpen();
     return this.#core.join(code, options);
+  }
+
+  async pendingJoins(): Promise<PendingJoinView[]> {
+    this.#assertOpen();
+    return this.#core.pendingJoins();
   }
 
   async contacts(): Promise<ContactView[]> {
