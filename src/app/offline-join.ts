@@ -496,9 +496,10 @@ export class OfflineJoins {
           await slots.deposit(fromBase64(st.out), signal);
           deposited = st.out;
           discard.add(st.answered); // acted on, and what we answered is now in the mailbox
-          ctx.logger.debug('invite.step', {
-            step: st.step === 'awaiting-reveal' ? 'sent-response' : 'sent-confirm',
-          });
+          // Info, not debug: crash tests wait for it (no secret, no name).
+          ctx.logger.info(
+            st.step === 'awaiting-reveal' ? 'invite.mailbox_answered' : 'invite.mailbox_last_sent',
+          );
         } catch (error) {
           ctx.logger.info('join_slot.deposit_retry', { code: codeOf(error) });
         }
