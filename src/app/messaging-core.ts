@@ -261,6 +261,11 @@ export class MessagingCore {
     return this.#network ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
   }
 
+  /** Resolves once the offline joins running have stopped (their signal aborted first). */
+  offlineJoinsSettled(): Promise<void> {
+    return this.#invites.offline()?.settled() ?? Promise.resolve();
+  }
+
   /** Offline joins in progress (either side). */
   pendingJoins(): PendingJoinView[] {
     return this.#invites.offline()?.pending() ?? [];

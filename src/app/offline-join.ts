@@ -122,6 +122,11 @@ export class OfflineJoins {
     this.#store = createPendingJoinsStore(ctx.sql);
   }
 
+  /** Resolves once every join running has stopped (after the tick's signal aborted: profile closing). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
   /** Whether an invite names mailboxes we could reach (the joiner's fallback). */
   usable(invite: Invite): boolean {
     return this.#hooks.slots.transport() !== undefined && mailboxesOf(invite).length > 0;
@@ -252,6 +257,7 @@ export class OfflineJoins {
   /** Drops a row and tells the UI. */
   #drop(id: string): void {
     this.#store.remove(id);
+    this.#discard.delete(id);
     this.#ctx.emit({ type: 'join-ended', id });
   }
 

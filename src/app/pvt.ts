@@ -380,6 +380,7 @@ export class Pvt implements PvtApi {
       this.#route.stop();
       this.#joinPoll?.abort();
       await this.#route.settled();
+      await this.#core.offlineJoinsSettled();
       await this.#mailbox.stop();
       await this.#core.stop();
     } finally {
