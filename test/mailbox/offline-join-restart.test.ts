@@ -10,10 +10,12 @@
  *   message 3 can arrive; Cy comes back (reads message 2, sends 3), then Ann: the join completes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PendingJoinView } from '../../src/app/api.ts';
 import { JOIN_WAITING_LINE } from '../../src/cli/commands/join.ts';
+import { decodeInviteText } from '../../src/protocol/invite/invite-text.ts';
 import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
@@ -133,6 +135,16 @@ describe('offline joins across restarts', () => {
     expect(listed.stdout).toContain("joining Ann… (waiting in the inviter's mailbox)");
     const before = await pending(ben);
     expect(before).toMatchObject([{ role: 'joiner', name: 'Ann', step: 'waiting-for-inviter', sas: null }]);
+
+    // The pending join is sealed on disk: neither the invite's secret nor its code is there in clear.
+    const secret = Buffer.from(decodeInviteText(code).secret);
+    const files = readdirSync(ben.profile.dir).filter((n) => n.startsWith('pvt.db'));
+    expect(files).toContain('pvt.db');
+    for (const f of files) {
+      const bytes = readFileSync(join(ben.profile.dir, f));
+      expect(bytes.includes(secret), f).toBe(false);
+      expect(bytes.includes(Buffer.from(code)), f).toBe(false);
+    }
 
     await stop(ben, 'SIGKILL');
     await restart(ben);
