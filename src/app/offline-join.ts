@@ -209,7 +209,6 @@ export class OfflineJoins {
       state: { ...state },
     };
     this.#store.put(row);
-    ctx.emit({ type: 'join-pending', join: this.#view(row) });
     const run = this.#start(row.id, 'joiner');
     if (!signal) return (await run) as JoinedContact;
     // The caller may stop waiting; the join goes on (and is resumed after a restart).
@@ -290,6 +289,8 @@ export class OfflineJoins {
           ctx.logger.debug('join.step', {
             step: st.step === 'awaiting-response' ? 'sent-request' : 'sent-reveal',
           });
+          // Said once the request is really in a mailbox (pvt join's progress line, the TUI's panel).
+          if (st.step === 'awaiting-response') ctx.emit({ type: 'join-pending', join: this.#view(row) });
         } catch (error) {
           ctx.logger.info('join_slot.deposit_retry', { code: codeOf(error) });
         }

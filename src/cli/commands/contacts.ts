@@ -16,6 +16,8 @@ export const contactsCommand: CommandSpec = {
   name: 'contacts',
   summary: 'list your contacts (✓ verified, ? not yet compared, ✗ rejected)',
   usage: ['pvt contacts [--json]'],
+  details:
+    'Then the joins in progress through an inviter\'s mailbox ("joining NAME… (waiting in the inviter\'s mailbox)"); --json prints the contacts only (pvt status --json lists the joins).',
   flags: {},
   flagHelp: [],
   async run(ctx, input) {
