@@ -50,12 +50,12 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/remove NAME', action: 'remove a contact' },
   { usage: '/nat [on|off]', action: 'reachability' },
   { usage: '/relay on|off', action: 'relay circuits' },
-  { usage: '/mailbox [add N]', action: 'suggested mailboxes' },
   { usage: '/search TEXT', action: 'find in the chat' },
   { usage: '/set [KEY VALUE]', action: 'settings:' },
   { usage: '/help', action: 'this help' },
   { usage: '/quit', action: 'quit (also /exit)' },
   { usage: '//text', action: 'send "/text"' },
+  { usage: '/mailbox [add N]', action: 'mailboxes' },
   // The settings /set (and pvt config set) takes; stored in the profile.
   { usage: 'bell on|off', action: '/set: the bell' },
   { usage: 'notifications on|off', action: '/set: desktop' },
