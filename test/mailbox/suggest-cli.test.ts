@@ -4,17 +4,21 @@
  * `pvt mailbox suggest` (from "relay", reached lately) and adds it by the printed address. Ben, a contact
  * of Ann who does not relay, turns his mailbox on; his next address update carries his descriptor and
  * Ann's suggestions name him ("contact Ben"); she adds him too. `pvt mailbox list` recommends two while
- * she has fewer, and stops once she has two; chosen mailboxes are no longer suggested.
+ * she has fewer, and stops once she has two; chosen mailboxes are no longer suggested; Ben turning his
+ * mailbox off withdraws the offer. Then `pvt chat` in tmux, attached to Ann's daemon: after Ben's code
+ * comparison (answered "later"), the TUI offers Ben's mailbox and "1" adds it.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { MailboxSuggestions } from '../../src/app/api.ts';
 import { TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
+import { TmuxSession, tmuxAvailable } from '../helpers/tmux.ts';
 import { until } from '../helpers/until.ts';
 import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from '../onion/helpers.ts';
 
 const nodes: Node[] = [];
+const sessions: TmuxSession[] = [];
 const RECOMMENDED = 'at least two mailboxes are recommended';
 
 beforeAll(async () => {
@@ -26,7 +30,10 @@ beforeAll(async () => {
     ])),
   );
 }, 240_000);
-afterAll(() => stopNodes(nodes), 30_000);
+afterAll(async () => {
+  for (const s of sessions) s.kill();
+  await stopNodes(nodes);
+}, 30_000);
 
 async function pair(inviter: Node, joiner: Node, alias: string): Promise<void> {
   const child = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
@@ -130,3 +137,42 @@ test('a relay serving a mailbox and a contact serving one are suggested; each is
     500,
   );
 }, 180_000);
+
+test.skipIf(!tmuxAvailable())(
+  'the TUI attached to the daemon offers the contact’s mailbox; 1 adds it',
+  async () => {
+    const [relay, ann, ben] = nodes as [Node, Node, Node];
+    // Ann has one mailbox (the relay's); Ben serves his again, and Ann hears it.
+    await pvtJson(ben, ['mailbox', 'serve', 'on']);
+    await until(
+      'Ben back in Ann’s suggestions',
+      async () => {
+        const s = await pvtJson<MailboxSuggestions>(ann, ['mailbox', 'suggest']);
+        return s.candidates.some((c) => c.peerId === ben.peerId) ? true : undefined;
+      },
+      45_000,
+      500,
+    );
+    const tui = new TmuxSession(`${process.execPath} ${PVT_BIN} chat`, {
+      width: 120,
+      height: 32,
+      env: { PVT_HOME: ann.profile.home.dir, TERM: 'xterm-256color' },
+    });
+    sessions.push(tui);
+    // Ben joined while no TUI ran: his code comparison comes first; answered later, the offer follows.
+    await tui.waitFor('Compare this code with Ben Example', 30_000);
+    await new Promise((r) => setTimeout(r, 1500)); // the prompt ignores keys in its first moments
+    tui.type('l');
+    const offered = await tui.waitFor('Choose mailboxes?', 30_000);
+    expect(offered).toContain('You have 1; 2 are recommended');
+    expect(offered).toMatch(/1\. contact Ben Example · reached lately/);
+    tui.type('1');
+    await tui.waitFor('mailbox added: contact Ben Example', 15_000);
+    await tui.waitForGone('Choose mailboxes?', 15_000);
+    const list = await pvtJson<{ mine: { peerId: string }[] }>(ann, ['mailbox', 'list']);
+    expect(list.mine.map((m) => m.peerId)).toEqual([relay.peerId, ben.peerId]);
+    tui.typeLine('/quit');
+    await tui.waitFor('[exited 0]');
+  },
+  90_000,
+);

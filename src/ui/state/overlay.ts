@@ -51,7 +51,10 @@ export const initialOverlay: OverlayState = { panel: null, sas: [], prompted: []
 
 export type OverlayAction =
   | { readonly type: 'open'; readonly panel: Panel }
-  /** Open only if nothing else is open (a suggestion never pushes a panel the user is looking at away). */
+  /**
+   * Open only if no panel is open (a suggestion never pushes a panel the user is looking at away); like
+   * any panel it waits behind pending SAS prompts.
+   */
   | { readonly type: 'offer'; readonly panel: Panel }
   | { readonly type: 'close' }
   /** Close the panel only if it is still of this kind (an answer that arrives late must not close another). */
@@ -69,7 +72,7 @@ export function reduceOverlay(state: OverlayState, action: OverlayAction): Overl
     case 'open':
       return { ...state, panel: action.panel };
     case 'offer':
-      return state.panel === null && state.sas.length === 0 ? { ...state, panel: action.panel } : state;
+      return state.panel === null ? { ...state, panel: action.panel } : state;
     case 'close':
       return state.panel === null ? state : { ...state, panel: null };
     case 'close-if':
