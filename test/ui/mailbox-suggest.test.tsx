@@ -4,10 +4,13 @@
  * its address through PvtApi.addMailbox and the panel shows what is left until two are chosen; [n]
  * declines for good (setMailboxSuggest(false): the next start offers nothing); Esc leaves it for the
  * next start; nothing is offered with two mailboxes or without candidates; `/mailbox` lists them any
- * time and `/mailbox add N` adds the N-th; a contact's name is sanitized on screen.
+ * time and `/mailbox add N` adds the N-th; a contact's name is sanitized on screen; the relay question
+ * comes first and the offer follows it.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { MailboxCandidate, MailboxesView, MailboxSuggestions } from '../../src/app/api.ts';
+import type { MailboxCandidate, MailboxesView, MailboxSuggestions, OnionAnswer } from '../../src/app/api.ts';
+import { NAT_OFF } from '../../src/net/nat/status.ts';
+import type { OnionStatus } from '../../src/net/onion/control.ts';
 import { ContactsPvt, contactsLauncher } from './contacts-api.ts';
 import { renderApp, sleep, type Tui } from './harness.tsx';
 
@@ -82,6 +85,31 @@ class MailboxPvt extends ContactsPvt {
   }
 }
 
+/** Reachable, with no relay choice yet: the relay question comes up too. */
+class ReachablePvt extends MailboxPvt {
+  relay: boolean | undefined;
+  constructor() {
+    super();
+    this.networkStatus = { ...this.networkStatus, nat: { ...NAT_OFF, state: 'mapped' } };
+  }
+  override async onion(command: string): Promise<OnionAnswer> {
+    if (command === 'relay-off') this.relay = false;
+    const status = {
+      relay: {
+        enabled: false,
+        answered: this.relay !== undefined,
+        serving: false,
+        reason: 'off',
+        keyRotatedAt: 0,
+        descriptor: null,
+        counters: {} as OnionStatus['relay']['counters'],
+      },
+      client: { relaysKnown: 1, circuits: 0, active: 0, counters: { built: 0, failed: 0, rebuilt: 0 } },
+    } satisfies OnionStatus;
+    return { kind: 'status', status };
+  }
+}
+
 async function open(api: ContactsPvt): Promise<Tui> {
   const t = renderApp(contactsLauncher(api), { columns: 110, rows: 32, initialPassphrase: PASS });
   await t.waitFor('? help');
@@ -108,6 +136,19 @@ describe('mailbox suggestions', () => {
     await tui.waitFor('mailbox added: relay');
     await tui.waitFor((s) => !s.includes(TITLE));
     expect(api.mine.map((m) => m.peerId)).toEqual([ADA, RELAY]);
+  });
+
+  test('the relay question comes first; the mailbox offer follows once it is answered, not lost', async () => {
+    const api = new ReachablePvt();
+    tui = await open(api);
+    await tui.waitFor('Relay onion circuits for other pvt users?');
+    await sleep(300);
+    expect(tui.screen()).not.toContain(TITLE);
+    await tui.type('n');
+    await tui.waitFor(TITLE);
+    await tui.type('2');
+    await tui.waitFor('mailbox added: relay');
+    expect(api.mailboxCalls).toEqual([`add ${candidates[1]?.address}`]);
   });
 
   test('n declines for good: remembered, and the next start offers nothing', async () => {

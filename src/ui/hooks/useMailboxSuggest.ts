@@ -1,11 +1,12 @@
 /**
  * The main screen's mailbox suggestions (docs/mailbox.md, "Suggestions"): while the network runs, the
  * user has fewer mailboxes than recommended, has not declined, and a contact or a known relay offers
- * one, the candidates are offered once per start — a panel opened only when no other is open; read
- * again when the network status changes and every MAILBOX_SUGGEST_POLL_MS until offered. In it, a digit
- * adds that candidate (PvtApi.addMailbox with the address it came with), [n] declines for good
- * (PvtApi.setMailboxSuggest(false): not offered on a later start), Esc leaves it for the next start.
- * `/mailbox` lists them any time; `/mailbox add N` adds the N-th. Renders nothing.
+ * one, the candidates are offered in a panel opened only when no other is open — read again when the
+ * network status changes, when a panel closes and every MAILBOX_SUGGEST_POLL_MS — until the user
+ * answers it once in this run. In it, a digit adds that candidate (PvtApi.addMailbox with the address
+ * it came with), [n] declines for good (PvtApi.setMailboxSuggest(false): not offered on a later start),
+ * Esc leaves it for the next start. `/mailbox` lists them any time; `/mailbox add N` adds the N-th.
+ * Renders nothing.
  */
 import { type Dispatch, useEffect, useRef, useState } from 'react';
 import type { MailboxCandidate, MailboxSuggestions, PvtApi } from '../../app/api.ts';
@@ -15,7 +16,7 @@ import { candidateLabel } from '../format/mailbox.ts';
 import type { ChatAction, ChatState } from '../state/chat.ts';
 import type { OverlayAction } from '../state/overlay.ts';
 
-/** How often the suggestions are read again while none was offered yet (relays are found over time). */
+/** How often the suggestions are read again until the offer is answered (relays are found over time). */
 export const MAILBOX_SUGGEST_POLL_MS = 30_000;
 
 export interface MailboxSuggestActions {
@@ -27,6 +28,8 @@ export interface MailboxSuggestActions {
   add(candidate: MailboxCandidate, asked: boolean): void;
   /** [n] in the offered panel: never offered on its own again (remembered). */
   decline(): void;
+  /** Esc (Enter, q) in the panel: closed; not offered again in this run. */
+  later(): void;
 }
 
 function worthOffering(s: MailboxSuggestions): boolean {
@@ -40,7 +43,12 @@ export function useMailboxSuggest(
   dispatch: Dispatch<ChatAction>,
   overlay: Dispatch<OverlayAction>,
 ): MailboxSuggestActions {
-  const offered = useRef(false);
+  // Settled once the user answered the offer (a digit, n, Esc) or declined on an earlier start. Until
+  // then the offer is made again whenever no panel is open: one pushed away by another question (the
+  // relay question opens over whatever is shown) comes back when that one is answered.
+  const settled = useRef(false);
+  const busy = useRef(panelOpen);
+  busy.current = panelOpen;
   const [tick, setTick] = useState(0);
   const online = chat.network?.online ?? false;
   const natState = chat.network?.nat.state;
@@ -53,17 +61,16 @@ export function useMailboxSuggest(
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: read again on network changes and each tick
   useEffect(() => {
-    if (!online || offered.current || panelOpen) return;
+    if (!online || settled.current || panelOpen) return;
     let alive = true;
     api.mailboxSuggestions().then(
       (s) => {
-        if (!alive || offered.current) return;
+        if (!alive || settled.current) return;
         if (!s.suggest) {
-          offered.current = true; // declined earlier: nothing to offer in this run
+          settled.current = true; // declined earlier: nothing to offer in this run
           return;
         }
-        if (!worthOffering(s)) return;
-        offered.current = true;
+        if (!worthOffering(s) || busy.current) return;
         overlay({ type: 'offer', panel: { kind: 'mailboxes', suggestions: s, asked: true } });
       },
       // No network or no mailbox support behind the API: nothing to offer.
@@ -77,6 +84,7 @@ export function useMailboxSuggest(
   const fail = (error: unknown) => dispatch({ type: 'error', message: describeError(error) });
 
   const add = (c: MailboxCandidate, asked: boolean) => {
+    settled.current = true;
     api.addMailbox(c.address).then(async (view) => {
       const left = Math.max(0, MAILBOX_RECOMMENDED - view.mine.length);
       dispatch({
@@ -130,7 +138,12 @@ export function useMailboxSuggest(
       }, fail);
     },
     add,
+    later() {
+      settled.current = true;
+      overlay({ type: 'close-if', kind: 'mailboxes' });
+    },
     decline() {
+      settled.current = true;
       overlay({ type: 'close-if', kind: 'mailboxes' });
       api.setMailboxSuggest(false).then(() => {
         dispatch({

@@ -349,6 +349,9 @@ export function Main(props: MainProps) {
       case 'mailbox-decline':
         mailboxes.decline();
         return;
+      case 'mailbox-later':
+        mailboxes.later();
+        return;
       case 'cancel-join':
         actions.cancelJoin();
         return;

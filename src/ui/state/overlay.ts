@@ -144,6 +144,8 @@ export type OverlayIntent =
   | { readonly type: 'mailbox-add'; readonly index: number }
   /** Do not suggest mailboxes on their own again. */
   | { readonly type: 'mailbox-decline' }
+  /** Close the mailbox panel: not offered again in this run. */
+  | { readonly type: 'mailbox-later' }
   | { readonly type: 'cancel-join' };
 
 /**
@@ -204,7 +206,7 @@ export function overlayIntent(
       if (n >= 1 && n <= visible.suggestions.candidates.length) return { type: 'mailbox-add', index: n - 1 };
       if (letter === 'n' && visible.asked) return { type: 'mailbox-decline' };
       // Esc: not now; not offered again in this run (/mailbox lists them).
-      return isEscape || isEnter || letter === 'q' ? { type: 'close' } : { type: 'none' };
+      return isEscape || isEnter || letter === 'q' ? { type: 'mailbox-later' } : { type: 'none' };
     }
     case 'invite':
     case 'invite-creating':
