@@ -297,6 +297,16 @@ export class MailboxHost {
     return address;
   }
 
+  /** A contact was removed: what it said about mailboxes (its list, its offer) goes with it. */
+  forgetContact(contactId: string): void {
+    this.#init.sql.transaction('forgetting a contact’s mailboxes', () => {
+      this.#settings.deleteSetting(CONTACT_MAILBOXES_PREFIX + contactId);
+      this.#settings.deleteSetting(CONTACT_OFFER_PREFIX + contactId);
+    });
+    this.#contactMailboxes.delete(contactId);
+    this.#contactOffers.delete(contactId);
+  }
+
   /** The suggestion panel: whether the TUI offers candidates on its own (off once the user said no). */
   suggestSetting(): boolean {
     return this.#settings.setting(SETTING_MAILBOX_SUGGEST) !== '0';

@@ -273,6 +273,7 @@ export class Pvt implements PvtApi {
   async removeContact(contactId: string): Promise<void> {
     this.#assertOpen();
     await this.#core.removeContact(contactId);
+    this.#mailbox.forgetContact(contactId);
   }
 
   async verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView> {

@@ -5,7 +5,7 @@
  * or expired, not a contact offer at someone else's PeerId — reachable ones first, contacts before
  * relays, names sanitized; MailboxHost keeps a contact's offer from its verified descriptor (sealed,
  * across a reopen) and forgets it when an update comes without one or without the mailbox service; the
- * decline of the TUI's suggestions is remembered.
+ * decline of the TUI's suggestions is remembered; a removed contact's offer is deleted.
  */
 import { publicKeyFromRaw } from '@libp2p/crypto/keys';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
@@ -193,6 +193,14 @@ describe('MailboxHost: what contacts offer', () => {
     // Garbage is no offer, and does not throw.
     inTx(() => host.rememberContactOfferInTx('c1', Uint8Array.of(1, 2, 3)));
     expect(host.contactOffer('c1')).toBeNull();
+    // A removed contact's offer is deleted from the file.
+    inTx(() => host.rememberContactOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
+    host.forgetContact('c1');
+    expect(host.contactOffer('c1')).toBeNull();
+    const left = store.sql.db
+      .prepare("SELECT count(*) AS n FROM net_settings WHERE key LIKE 'mailbox.%c1'")
+      .get() as { n: number };
+    expect(left.n).toBe(0);
     store.close();
   });
 });
