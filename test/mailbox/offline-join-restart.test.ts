@@ -7,7 +7,9 @@
  *   while waiting for message 2 and started again; Ann comes back: the join completes on both sides
  *   with the same SAS, and nothing is left pending;
  * - Cy joins and stops (its daemon too); Ann comes back, answers (message 2) and is SIGKILLed before
- *   message 3 can arrive; Cy comes back (reads message 2, sends 3), then Ann: the join completes.
+ *   message 3 can arrive; Cy comes back (reads message 2, sends 3), then Ann: the join completes;
+ * - Dee has no daemon: `pvt join` runs the join in its own process; Ctrl+C ends it (exit 130) with the
+ *   join kept; Dee's daemon, started later, finishes it once Ann is back.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ let mailbox: Node;
 let ann: Node;
 let ben: Node;
 let cy: Node;
+let dee: Node;
 
 interface Contact {
   name: string;
@@ -39,7 +42,8 @@ beforeAll(async () => {
     startNode('Ann Example', false, ENV),
   ]);
   [ben, cy] = await Promise.all([startNode('Ben Example', false, ENV), startNode('Cy Example', false, ENV)]);
-  nodes.push(mailbox, ann, ben, cy);
+  dee = await startNode('Dee Example', false, ENV);
+  nodes.push(mailbox, ann, ben, cy, dee);
   expect((await pvtJson(mailbox, ['mailbox', 'serve', 'on'])).serving).toBe(true);
   await pvtJson(ann, ['mailbox', 'add', mailbox.addr]);
 }, 120_000);
@@ -65,7 +69,7 @@ async function invite(node: Node): Promise<string> {
 
 function spawnPvt(node: Node, args: string[]) {
   const child: ChildProcess = spawn(process.execPath, [PVT_BIN, ...args], {
-    env: { ...process.env, ...node.profile.home.env },
+    env: { ...process.env, ...node.profile.home.env, ...ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -82,7 +86,7 @@ function spawnPvt(node: Node, args: string[]) {
 
 /** `pvt join CODE --name Ann` until it says the request waits in the mailbox, then Ctrl+C. */
 async function joinAndStopWaiting(node: Node, code: string): Promise<string> {
-  const r = spawnPvt(node, ['join', code, '--name', 'Ann']);
+  const r = spawnPvt(node, ['join', code, '--name', 'Ann', ...TEST_NETWORK_FLAGS]);
   let ended = false;
   void r.exited.then(() => {
     ended = true;
@@ -190,5 +194,21 @@ describe('offline joins across restarts', () => {
     expect(atAnn.map((c) => c.sas)).toContain(sas);
     await until('nothing pending at Cy', async () => ((await pending(cy)).length === 0 ? true : undefined));
     await until('nothing pending at Ann', async () => ((await pending(ann)).length === 0 ? true : undefined));
+  }, 120_000);
+
+  test('without a daemon: Ctrl+C ends pvt join with the join kept; the daemon started later finishes it', async () => {
+    await stop(dee);
+    const code = await invite(ann);
+    await stop(ann);
+    const stderr = await joinAndStopWaiting(dee, code);
+    expect(stderr).toContain('the join is kept');
+    const listed = await runPvt(['contacts'], { env: { ...dee.profile.home.env, ...ENV } });
+    expect(listed.stdout).toContain("joining Ann… (waiting in the inviter's mailbox)");
+    await restart(dee);
+    await restart(ann);
+    const [atDee] = await contactsOf(dee, 1);
+    expect(atDee?.name).toBe('Ann');
+    const atAnn = await contactsOf(ann, 3);
+    expect(atAnn.map((c) => c.sas)).toContain(atDee?.sas);
   }, 120_000);
 });
