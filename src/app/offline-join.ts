@@ -134,7 +134,12 @@ export class OfflineJoins {
 
   /** What is waiting, for the UI (no secret: names, steps, times). */
   pending(): PendingJoinView[] {
-    return this.#store.list().map((row) => this.#view(row));
+    // An expired row is dropped by its runner at the next start with the network; not shown meanwhile.
+    const now = this.#ctx.now();
+    return this.#store
+      .list()
+      .filter((row) => row.expiresAt > now)
+      .map((row) => this.#view(row));
   }
 
   #view(row: PendingJoinRow): PendingJoinView {
