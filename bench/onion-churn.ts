@@ -12,7 +12,8 @@
 
 import { ed25519PublicKey } from '../src/crypto/primitives.ts';
 import { nullLogger } from '../src/log/logger.ts';
-import { createOnionClient, type KnownRelay, type OnionClient } from '../src/net/onion/client.ts';
+import type { KnownRelay } from '../src/net/onion/circuit.ts';
+import { createOnionClient, type OnionClient } from '../src/net/onion/client.ts';
 import { CIRCUIT_BUILD_ATTEMPTS } from '../src/net/onion/constants.ts';
 import type { Link, LinkHandlers } from '../src/net/onion/link.ts';
 import { createRelay, type Relay } from '../src/net/onion/relay.ts';

@@ -1,78 +1,33 @@
 /**
- * The client side of onion circuits (docs/protocol/onion.md, "Circuit building", "Streams"): builds
- * 3-hop circuits hop by hop (CREATE, then EXTEND through the circuit), keeps some ready ahead of need,
- * rotates them by age and volume, rebuilds when one dies, and opens streams to services at the exit.
- * Links, relay knowledge and dialling come from the service (service.ts); knows nothing about libp2p.
+ * The client side of onion circuits (docs/protocol/onion.md, "Circuit building", "Streams"): the pool —
+ * keeps some circuits ready ahead of need, retries a build on other relays, rotates circuits by age and
+ * volume, rebuilds when one dies — and opens streams to services at a circuit's exit. Must not know how
+ * a circuit is built hop by hop (circuit-build.ts) or handles its cells (circuit.ts); links, relay
+ * knowledge and dialling come from the service (service.ts); knows nothing about libp2p.
  */
-import type { Rng } from '../../crypto/bytes.ts';
 import type { Logger } from '../../log/logger.ts';
 import {
-  decodeCell,
-  decodeRelay,
-  encodeCell,
-  encodeExtend,
-  encodeRelay,
-  type RelayMessage,
-} from '../../protocol/onion/cell.ts';
-import {
-  CELL_CREATE,
-  CELL_CREATED,
-  CELL_DESTROY,
-  CELL_RELAY,
-  CREATED_HANDSHAKE_BYTES,
-  DESTROY_FINISHED,
   RELAY_BEGIN,
   RELAY_CONNECTED,
   RELAY_DATA,
-  RELAY_END,
-  RELAY_EXTEND,
-  RELAY_EXTENDED,
-  RELAY_SENDME,
   SERVICE_NAME_PATTERN,
 } from '../../protocol/onion/constants.ts';
-import type { Descriptor } from '../../protocol/onion/descriptor.ts';
-import { clientCreate, clientFinish } from '../../protocol/onion/handshake.ts';
-import { clientOpen, clientSeal, type HopState, hopState } from '../../protocol/onion/layers.ts';
-import { type PathCandidate, selectPath } from '../../protocol/onion/path.ts';
 import { StreamClosedError } from '../errors.ts';
 import type { CircuitStream } from './api.ts';
+import type { Circuit } from './circuit.ts';
+import { type BuildContext, type BuildInit, buildCircuit } from './circuit-build.ts';
 import {
   BEGIN_TIMEOUT_MS,
   CIRCUIT_BUILD_ATTEMPTS,
   CIRCUIT_MAX_AGE_MS,
   CIRCUIT_MAX_CELLS,
-  CIRCUIT_WINDOW_CELLS,
   CIRCUITS_AHEAD,
-  CREATE_TIMEOUT_MS,
-  EXTEND_TIMEOUT_MS,
   MAX_STREAMS_PER_CIRCUIT,
-  SENDME_INCREMENT_CELLS,
 } from './constants.ts';
-import type { Link } from './link.ts';
-import { type CellStream, createCellStream } from './stream.ts';
+import { createCellStream } from './stream.ts';
 
-/** A relay the client may use: its verified descriptor and what path selection needs. */
-export interface KnownRelay {
-  readonly peerId: string;
-  readonly peerIdBytes: Uint8Array;
-  readonly descriptor: Descriptor;
-  readonly ips: readonly string[];
-  attempts: number;
-  successes: number;
-  /** Last time this node talked to it directly (fetched its descriptor) or built a circuit through it; 0 = never. */
-  reachedAt: number;
-}
-
-export interface ClientInit {
-  readonly rng: Rng;
+export interface ClientInit extends BuildInit {
   readonly logger: Logger;
-  readonly relays: () => readonly KnownRelay[];
-  readonly isContact: (peerId: string) => boolean;
-  /** An outbound link to the relay (dialling its descriptor's addresses). */
-  readonly connect: (relay: KnownRelay, signal: AbortSignal) => Promise<Link>;
-  /** Routes cells of (link, circId) on an outbound link to `handler` (undefined: stop routing). */
-  readonly route: (link: Link, circId: number, handler: ((bytes: Uint8Array) => void) | undefined) => void;
-  readonly ownPeer: string;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -98,177 +53,6 @@ export interface OnionClient {
   counters(): { built: number; failed: number; rebuilt: number };
 }
 
-interface Pending {
-  readonly command: number;
-  readonly resolve: (m: RelayMessage | Uint8Array) => void;
-  readonly reject: (e: Error) => void;
-}
-
-class Circuit {
-  state: 'building' | 'ready' | 'retiring' | 'dead' = 'building';
-  readonly hops: HopState[] = [];
-  readonly streams = new Map<number, CellStream>();
-  readonly begins = new Map<number, Pending>();
-  pending: Pending | undefined;
-  cells = 0;
-  sendWindow = CIRCUIT_WINDOW_CELLS;
-  windowWaiters: (() => void)[] = [];
-  received = 0;
-  nextStream = 1;
-  onDead: (() => void) | undefined;
-  readonly id: number;
-  readonly link: Link;
-  readonly circId: number;
-  readonly path: readonly KnownRelay[];
-  readonly createdAt: number;
-  readonly route: ClientInit['route'];
-  constructor(
-    id: number,
-    link: Link,
-    circId: number,
-    path: readonly KnownRelay[],
-    createdAt: number,
-    route: ClientInit['route'],
-  ) {
-    this.id = id;
-    this.link = link;
-    this.circId = circId;
-    this.path = path;
-    this.createdAt = createdAt;
-    this.route = route;
-  }
-
-  get exit(): KnownRelay {
-    return this.path[this.path.length - 1] as KnownRelay;
-  }
-
-  sendRelay(target: number, message: RelayMessage): boolean {
-    if (this.state === 'dead') return false;
-    this.cells += 1;
-    return this.link.send(
-      encodeCell(this.circId, CELL_RELAY, clientSeal(this.hops, target, encodeRelay(message))),
-    );
-  }
-
-  die(error: Error, sendDestroy: boolean): void {
-    if (this.state === 'dead') return;
-    this.state = 'dead';
-    if (sendDestroy) this.link.send(encodeCell(this.circId, CELL_DESTROY, Uint8Array.of(DESTROY_FINISHED)));
-    this.route(this.link, this.circId, undefined);
-    this.pending?.reject(error);
-    this.pending = undefined;
-    for (const b of this.begins.values()) b.reject(error);
-    this.begins.clear();
-    for (const s of this.streams.values()) s.fail(new StreamClosedError());
-    this.streams.clear();
-    for (const w of this.windowWaiters) w();
-    this.windowWaiters = [];
-    this.onDead?.();
-  }
-
-  onCell(bytes: Uint8Array): void {
-    let cell: ReturnType<typeof decodeCell>;
-    try {
-      cell = decodeCell(bytes);
-    } catch {
-      this.die(new Error('malformed cell'), true);
-      return;
-    }
-    if (cell.command === CELL_DESTROY) {
-      this.die(new Error('circuit destroyed by a relay'), false);
-      return;
-    }
-    if (cell.command === CELL_CREATED) {
-      const p = this.pending;
-      if (p?.command === CELL_CREATED) {
-        this.pending = undefined;
-        p.resolve(cell.body.slice(0, CREATED_HANDSHAKE_BYTES));
-      } else this.die(new Error('unexpected CREATED'), true);
-      return;
-    }
-    if (cell.command !== CELL_RELAY) return;
-    const opened = clientOpen(this.hops, cell.body);
-    if (!opened) {
-      this.die(new Error('a cell no hop sealed'), true);
-      return;
-    }
-    let m: RelayMessage;
-    try {
-      m = decodeRelay(opened.plain);
-    } catch {
-      this.die(new Error('malformed relay cell'), true);
-      return;
-    }
-    const fromExit = opened.hop === this.hops.length - 1;
-    switch (m.command) {
-      case RELAY_EXTENDED: {
-        const p = this.pending;
-        if (p?.command === RELAY_EXTENDED && fromExit) {
-          this.pending = undefined;
-          p.resolve(m);
-        } else this.die(new Error('unexpected EXTENDED'), true);
-        return;
-      }
-      case RELAY_CONNECTED:
-      case RELAY_END: {
-        const b = this.begins.get(m.streamId);
-        if (b && fromExit) {
-          this.begins.delete(m.streamId);
-          if (m.command === RELAY_CONNECTED) b.resolve(m);
-          else b.reject(new StreamClosedError());
-          return;
-        }
-        this.streams.get(m.streamId)?.deliver(m);
-        if (m.command === RELAY_END) this.streams.delete(m.streamId);
-        return;
-      }
-      case RELAY_DATA:
-        if (!fromExit) return;
-        this.received += 1;
-        if (this.received % SENDME_INCREMENT_CELLS === 0) {
-          this.sendRelay(this.hops.length - 1, {
-            command: RELAY_SENDME,
-            streamId: 0,
-            data: new Uint8Array(0),
-          });
-        }
-        this.streams.get(m.streamId)?.deliver(m);
-        return;
-      case RELAY_SENDME:
-        if (m.streamId === 0) {
-          this.sendWindow = Math.min(this.sendWindow + SENDME_INCREMENT_CELLS, CIRCUIT_WINDOW_CELLS);
-          const w = this.windowWaiters;
-          this.windowWaiters = [];
-          for (const f of w) f();
-        } else this.streams.get(m.streamId)?.deliver(m);
-        return;
-      default:
-        return;
-    }
-  }
-
-  expect(command: number, timeoutMs: number, signal?: AbortSignal): Promise<RelayMessage | Uint8Array> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.die(new Error('timed out'), true), timeoutMs);
-      const onAbort = () => this.die(new Error('aborted'), true);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending = {
-        command,
-        resolve: (v) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-    });
-  }
-}
-
 export function createOnionClient(init: ClientInit): OnionClient {
   const now = init.now ?? Date.now;
   const random = init.random ?? Math.random;
@@ -279,88 +63,8 @@ export function createOnionClient(init: ClientInit): OnionClient {
   let nextId = 1;
   let closed = false;
   let maintainQueued = false;
-
-  const candidates = (): PathCandidate[] =>
-    init
-      .relays()
-      .filter((r) => r.peerId !== init.ownPeer)
-      .map((r) => ({
-        id: r.peerId,
-        ips: r.ips,
-        relay: (r.descriptor.flags & 1) === 1,
-        services: r.descriptor.services,
-        contact: init.isContact(r.peerId),
-        attempts: r.attempts,
-        successes: r.successes,
-      }));
-
-  const buildOnce = async (
-    exit: string | undefined,
-    service: string | undefined,
-    avoid: Set<string>,
-    signal?: AbortSignal,
-  ): Promise<Circuit> => {
-    const byId = new Map(init.relays().map((r) => [r.peerId, r]));
-    const path = selectPath({
-      candidates: candidates(),
-      ...(exit !== undefined ? { exit } : {}),
-      ...(service !== undefined ? { service } : {}),
-      avoid,
-      random,
-    }).map((c) => byId.get(c.id) as KnownRelay);
-    const first = path[0] as KnownRelay;
-    const controller = AbortSignal.any([AbortSignal.timeout(CREATE_TIMEOUT_MS), ...(signal ? [signal] : [])]);
-    let link: Link;
-    try {
-      link = await init.connect(first, controller);
-    } catch (error) {
-      first.attempts += 1;
-      avoid.add(first.peerId);
-      throw error;
-    }
-    let circId = 0;
-    do circId = new DataView(init.rng(4).buffer).getUint32(0);
-    while (circId === 0);
-    const c = new Circuit(nextId++, link, circId, path, now(), init.route);
-    init.route(link, circId, (bytes) => c.onCell(bytes));
-    let hop = 0;
-    try {
-      const pub = (r: KnownRelay) => ({
-        relayId: r.descriptor.transportKey,
-        x25519Public: r.descriptor.x25519Public,
-        kemPublic: r.descriptor.kemPublic,
-      });
-      const h1 = clientCreate(pub(first), init.rng);
-      const created = c.expect(CELL_CREATED, CREATE_TIMEOUT_MS, signal);
-      if (!link.send(encodeCell(circId, CELL_CREATE, h1.message))) throw new Error('link closed');
-      c.hops.push(hopState(clientFinish(h1.state, (await created) as Uint8Array)));
-      for (hop = 1; hop < path.length; hop++) {
-        const next = path[hop] as KnownRelay;
-        const h = clientCreate(pub(next), init.rng);
-        const data = encodeExtend({
-          peerId: next.peerIdBytes,
-          addrs: next.descriptor.addrs.slice(0, 4),
-          handshake: h.message,
-        });
-        const extended = c.expect(RELAY_EXTENDED, EXTEND_TIMEOUT_MS, signal);
-        c.sendRelay(hop - 1, { command: RELAY_EXTEND, streamId: 0, data });
-        const m = (await extended) as RelayMessage;
-        c.hops.push(hopState(clientFinish(h.state, m.data)));
-      }
-    } catch (error) {
-      const blamed = path[Math.min(hop, path.length - 1)] as KnownRelay;
-      blamed.attempts += 1;
-      avoid.add(blamed.peerId);
-      c.die(error instanceof Error ? error : new Error(String(error)), true);
-      throw error;
-    }
-    const builtAt = now();
-    for (const r of path) {
-      r.attempts += 1;
-      r.successes += 1;
-      r.reachedAt = builtAt;
-    }
-    c.state = 'ready';
+  // A circuit joins the pool the moment it is ready, before its builder resumes.
+  const adopt = (c: Circuit) => {
     c.onDead = () => {
       circuits.delete(c);
       if (!closed) {
@@ -370,8 +74,8 @@ export function createOnionClient(init: ClientInit): OnionClient {
     };
     circuits.add(c);
     counters.built += 1;
-    return c;
   };
+  const context: BuildContext = { ...init, now, random, nextId: () => nextId++, onBuilt: adopt };
 
   const build = async (exit?: string, service?: string, signal?: AbortSignal): Promise<Circuit> => {
     const avoid = new Set<string>();
@@ -380,7 +84,7 @@ export function createOnionClient(init: ClientInit): OnionClient {
       if (closed) throw new StreamClosedError();
       signal?.throwIfAborted();
       try {
-        return await buildOnce(exit, service, avoid, signal);
+        return await buildCircuit(context, { exit, service, avoid, signal });
       } catch (error) {
         counters.failed += 1;
         last = error;
@@ -450,9 +154,8 @@ export function createOnionClient(init: ClientInit): OnionClient {
       const stream = createCellStream(streamId, service, {
         async send(message) {
           if (message.command === RELAY_DATA) {
-            while (c.sendWindow <= 0 && c.state !== 'dead')
-              await new Promise<void>((r) => c.windowWaiters.push(r));
-            c.sendWindow -= 1;
+            const waiting = c.window.spend(() => c.state === 'dead');
+            if (waiting) await waiting;
           }
           if (!c.sendRelay(exitHop, message)) throw new StreamClosedError();
         },

@@ -18,7 +18,7 @@ import { DESCRIPTOR_MAX_BYTES } from '../../protocol/onion/constants.ts';
 import { checkDescriptorTime, decodeDescriptor } from '../../protocol/onion/descriptor.ts';
 import { writeFileAtomic } from '../../store/atomic-file.ts';
 import { frameReader } from '../frames.ts';
-import type { KnownRelay } from './client.ts';
+import type { KnownRelay } from './circuit.ts';
 import {
   DESCRIPTOR_FETCH_TIMEOUT_MS,
   DISCOVERY_INTERVAL_MS,
