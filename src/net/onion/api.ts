@@ -2,7 +2,7 @@
  * The onion client API other services build on (docs/protocol/onion.md, "Client API"): open a stream
  * through a 3-hop circuit to a named service at the exit hop, and register a named service that such
  * streams reach at this node. Types only — the implementation is client.ts (circuits, streams) and
- * relay.ts (exit side). Knows nothing about cells, keys or libp2p.
+ * relay-exit.ts (exit side). Knows nothing about cells, keys or libp2p.
  *
  * Compatibility promise: fields may be added (optional); nothing here is removed or changes meaning.
  */

@@ -10,7 +10,7 @@ import type { Logger } from '../../log/logger.ts';
 import { isLoopbackIp, subnetOf } from '../../protocol/onion/path.ts';
 import type { OnionApi } from './api.ts';
 import type { RelayListEntry } from './directory.ts';
-import type { RelayCounters } from './relay.ts';
+import type { RelayCounters } from './relay-limits.ts';
 
 export interface CircuitInfo {
   readonly id: number;

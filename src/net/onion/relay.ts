@@ -1,10 +1,11 @@
 /**
  * The relay side of `/pvt/onion/1.0.0` (docs/protocol/onion.md): circuits created by predecessors on
  * inbound links — CREATE answered with CREATED, RELAY cells layered and forwarded or, when recognized,
- * handled (EXTEND to a successor, BEGIN/DATA/END/SENDME for exit streams), backward cells layered and
- * passed on, DESTROY both ways — under the safety limits (per-source and total circuits, CREATE rates,
- * malformed cells, bounded queues). Counts, never logs, who it serves. Links and dialling are given by
- * the service (service.ts); knows nothing about libp2p.
+ * handled (EXTEND to a successor; BEGIN/DATA/END/SENDME go to the exit, relay-exit.ts), backward
+ * cells layered and passed on, DESTROY both ways — asking the safety limits (relay-limits.ts: circuits,
+ * CREATE rates, malformed cells) before it acts, and keeping its queues bounded. Counts, never logs,
+ * who it serves. Must not know what an exit service does with a stream. Links and dialling are given
+ * by the service (service.ts); knows nothing about libp2p.
  */
 import type { Rng } from '../../crypto/bytes.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -28,17 +29,13 @@ import {
   DESTROY_HOP_LOST,
   DESTROY_PROTOCOL,
   DESTROY_RESOURCES,
-  END_NO_SERVICE,
-  END_RESOURCES,
   RELAY_BEGIN,
-  RELAY_CONNECTED,
   RELAY_DATA,
   RELAY_DROP,
   RELAY_END,
   RELAY_EXTEND,
   RELAY_EXTENDED,
   RELAY_SENDME,
-  SERVICE_NAME_PATTERN,
 } from '../../protocol/onion/constants.ts';
 import { type OnionKeys, relayRespond } from '../../protocol/onion/handshake.ts';
 import {
@@ -49,31 +46,12 @@ import {
   relayOriginate,
 } from '../../protocol/onion/layers.ts';
 import type { ExitServiceHandler } from './api.ts';
-import {
-  CIRCUIT_WINDOW_CELLS,
-  CREATE_TIMEOUT_MS,
-  MAX_STREAMS_PER_CIRCUIT,
-  RELAY_BAD_CELLS_PER_SOURCE,
-  RELAY_CREATES_PER_SECOND_TOTAL,
-  RELAY_CREATES_PER_SOURCE_PER_SECOND,
-  RELAY_MAX_CIRCUITS_PER_SOURCE,
-  RELAY_MAX_CIRCUITS_TOTAL,
-  RELAY_QUEUE_CELLS,
-  SENDME_INCREMENT_CELLS,
-} from './constants.ts';
+import { CircuitWindow } from './circuit-window.ts';
+import { CREATE_TIMEOUT_MS, RELAY_QUEUE_CELLS } from './constants.ts';
 import type { Link } from './link.ts';
-import { type CellStream, createCellStream } from './stream.ts';
-
-export interface RelayCounters {
-  circuits: number;
-  circuitsOpened: number;
-  circuitsClosed: number;
-  cellsIn: number;
-  cellsOut: number;
-  extends: number;
-  streams: number;
-  dropped: { rate: number; limit: number; malformed: number; unrecognized: number; queue: number };
-}
+import { createExit } from './relay-exit.ts';
+import { createRelayLimits, type RelayCounters } from './relay-limits.ts';
+import type { CellStream } from './stream.ts';
 
 export interface RelayInit {
   /** Our Ed25519 transport public key (bound into the handshake). */
@@ -106,28 +84,9 @@ interface RelayCircuit {
   readonly source: string;
   readonly streams: Map<number, CellStream>;
   extending: boolean;
-  sendWindow: number;
-  windowWaiters: (() => void)[];
-  received: number;
+  readonly window: CircuitWindow;
   dead: boolean;
   readonly controller: AbortController;
-}
-
-/** Fixed-window counters per key with a bounded number of keys. */
-function windowCounter(limit: number, windowMs: number, maxKeys: number, now: () => number) {
-  const map = new Map<string, { start: number; n: number }>();
-  return (key: string): boolean => {
-    const t = now();
-    let w = map.get(key);
-    if (!w || t - w.start >= windowMs) {
-      map.delete(key);
-      if (map.size >= maxKeys) map.delete(map.keys().next().value as string);
-      w = { start: t, n: 0 };
-      map.set(key, w);
-    }
-    w.n += 1;
-    return w.n <= limit;
-  };
 }
 
 export interface Relay extends RelayOutbound {
@@ -144,20 +103,8 @@ export function createRelay(init: RelayInit): Relay {
   const now = init.now ?? Date.now;
   const log = init.logger;
   const circuits = new Map<string, RelayCircuit>(); // key: `${linkId}:${circId}` of prev side
-  const perSource = new Map<string, number>();
-  const badPerSource = windowCounter(RELAY_BAD_CELLS_PER_SOURCE, 60_000, 4096, now);
-  const createPerSource = windowCounter(RELAY_CREATES_PER_SOURCE_PER_SECOND, 1000, 4096, now);
-  const createTotal = windowCounter(RELAY_CREATES_PER_SECOND_TOTAL, 1000, 1, now);
-  const counters: RelayCounters = {
-    circuits: 0,
-    circuitsOpened: 0,
-    circuitsClosed: 0,
-    cellsIn: 0,
-    cellsOut: 0,
-    extends: 0,
-    streams: 0,
-    dropped: { rate: 0, limit: 0, malformed: 0, unrecognized: 0, queue: 0 },
-  };
+  const limits = createRelayLimits(now);
+  const counters = limits.counters;
   const key = (link: Link, circId: number) => `${link.id}:${circId}`;
 
   const sendOn = (side: Side, command: number, body?: Uint8Array): boolean => {
@@ -175,11 +122,7 @@ export function createRelay(init: RelayInit): Relay {
     c.dead = true;
     c.controller.abort();
     circuits.delete(key(c.prev.link, c.prev.circId));
-    const left = (perSource.get(c.source) ?? 1) - 1;
-    if (left <= 0) perSource.delete(c.source);
-    else perSource.set(c.source, left);
-    counters.circuits = circuits.size;
-    counters.circuitsClosed += 1;
+    limits.closed(c.source, circuits.size);
     if (toPrev) sendOn(c.prev, CELL_DESTROY, Uint8Array.of(reason));
     if (c.next) {
       nextCircuits.delete(key(c.next.link, c.next.circId));
@@ -187,8 +130,7 @@ export function createRelay(init: RelayInit): Relay {
     }
     for (const s of c.streams.values()) s.fail(new Error('circuit destroyed'));
     c.streams.clear();
-    for (const w of c.windowWaiters) w();
-    c.windowWaiters = [];
+    c.window.wake();
   };
 
   // Backward cells arrive on outbound links, keyed by the next side.
@@ -204,18 +146,7 @@ export function createRelay(init: RelayInit): Relay {
     return true;
   };
 
-  const portFor = (c: RelayCircuit, streamId: number) => ({
-    async send(message: RelayMessage): Promise<void> {
-      if (message.command === RELAY_DATA) {
-        while (c.sendWindow <= 0 && !c.dead) await new Promise<void>((r) => c.windowWaiters.push(r));
-        c.sendWindow -= 1;
-      }
-      if (!originate(c, message)) throw new Error('circuit destroyed');
-    },
-    closed() {
-      c.streams.delete(streamId);
-    },
-  });
+  const exit = createExit<RelayCircuit>({ service: init.service, originate, counters, logger: log });
 
   const onBackwardCell = (c: RelayCircuit, bytes: Uint8Array): void => {
     counters.cellsIn += 1;
@@ -286,26 +217,6 @@ export function createRelay(init: RelayInit): Relay {
   // CREATED answers to our EXTENDs, by the next side's key.
   const pendingCreated = new Map<string, (body: Uint8Array | null) => void>();
 
-  const begin = (c: RelayCircuit, streamId: number, data: Uint8Array): void => {
-    const name = new TextDecoder().decode(data);
-    const handler = SERVICE_NAME_PATTERN.test(name) ? init.service(name) : undefined;
-    if (!handler || c.next) {
-      originate(c, { command: RELAY_END, streamId, data: Uint8Array.of(END_NO_SERVICE) });
-      return;
-    }
-    if (c.streams.size >= MAX_STREAMS_PER_CIRCUIT || c.streams.has(streamId) || streamId === 0) {
-      originate(c, { command: RELAY_END, streamId, data: Uint8Array.of(END_RESOURCES) });
-      return;
-    }
-    const stream = createCellStream(streamId, name, portFor(c, streamId));
-    c.streams.set(streamId, stream);
-    counters.streams += 1;
-    originate(c, { command: RELAY_CONNECTED, streamId, data: new Uint8Array(0) });
-    void handler(stream, { signal: c.controller.signal })
-      .catch(() => log.debug('onion.exit_handler_failed'))
-      .finally(() => void stream.close());
-  };
-
   const onRecognized = (c: RelayCircuit, plain: Uint8Array): void => {
     let m: RelayMessage;
     try {
@@ -320,27 +231,10 @@ export function createRelay(init: RelayInit): Relay {
         void extend(c, m.data);
         return;
       case RELAY_BEGIN:
-        begin(c, m.streamId, m.data);
-        return;
-      case RELAY_DATA: {
-        c.received += 1;
-        if (c.received % SENDME_INCREMENT_CELLS === 0) {
-          originate(c, { command: RELAY_SENDME, streamId: 0, data: new Uint8Array(0) });
-        }
-        c.streams.get(m.streamId)?.deliver(m);
-        return;
-      }
+      case RELAY_DATA:
       case RELAY_SENDME:
-        if (m.streamId === 0) {
-          c.sendWindow = Math.min(c.sendWindow + SENDME_INCREMENT_CELLS, CIRCUIT_WINDOW_CELLS);
-          const w = c.windowWaiters;
-          c.windowWaiters = [];
-          for (const f of w) f();
-        } else c.streams.get(m.streamId)?.deliver(m);
-        return;
       case RELAY_END:
-        c.streams.get(m.streamId)?.deliver(m);
-        c.streams.delete(m.streamId);
+        exit.onStreamMessage(c, m);
         return;
       case RELAY_DROP:
         return;
@@ -350,31 +244,20 @@ export function createRelay(init: RelayInit): Relay {
   };
 
   const bad = (link: Link): void => {
-    counters.dropped.malformed += 1;
-    if (!badPerSource(link.peer)) {
+    if (!limits.malformedOk(link.peer)) {
       log.info('onion.link_dropped', { reason: 'malformed cells' });
       link.close();
     }
   };
 
   const create = (link: Link, circId: number, body: Uint8Array): void => {
-    const refuse = () => {
-      counters.dropped.limit += 1;
-      link.send(encodeCell(circId, CELL_DESTROY, Uint8Array.of(DESTROY_RESOURCES)));
-    };
-    if (!createPerSource(link.peer) || !createTotal('all')) {
-      counters.dropped.rate += 1;
-      return;
-    }
+    if (!limits.createAllowed(link.peer)) return;
     if (circuits.has(key(link, circId))) {
       bad(link);
       return;
     }
-    if (
-      circuits.size >= RELAY_MAX_CIRCUITS_TOTAL ||
-      (perSource.get(link.peer) ?? 0) >= RELAY_MAX_CIRCUITS_PER_SOURCE
-    ) {
-      refuse();
+    if (!limits.roomFor(link.peer, circuits.size)) {
+      link.send(encodeCell(circId, CELL_DESTROY, Uint8Array.of(DESTROY_RESOURCES)));
       return;
     }
     let answer: ReturnType<typeof relayRespond>;
@@ -392,16 +275,12 @@ export function createRelay(init: RelayInit): Relay {
       source: link.peer,
       streams: new Map(),
       extending: false,
-      sendWindow: CIRCUIT_WINDOW_CELLS,
-      windowWaiters: [],
-      received: 0,
+      window: new CircuitWindow(),
       dead: false,
       controller: new AbortController(),
     };
     circuits.set(key(link, circId), c);
-    perSource.set(link.peer, (perSource.get(link.peer) ?? 0) + 1);
-    counters.circuits = circuits.size;
-    counters.circuitsOpened += 1;
+    limits.opened(link.peer, circuits.size);
     sendOn(c.prev, CELL_CREATED, answer.reply);
   };
 
@@ -449,7 +328,7 @@ export function createRelay(init: RelayInit): Relay {
       for (const c of [...circuits.values()])
         if (c.prev.link === link) destroy(c, DESTROY_HOP_LOST, false, true);
     },
-    counters: () => ({ ...counters, circuits: circuits.size, dropped: { ...counters.dropped } }),
+    counters: () => limits.snapshot(circuits.size),
     close() {
       for (const c of [...circuits.values()]) destroy(c, DESTROY_FINISHED);
     },
