@@ -1,3 +1,12 @@
+/**
+ * The onion service on the libp2p node (docs/protocol/onion.md): owns the links — inbound ones (at most
+ * RELAY_MAX_LINKS) and one outbound link per peer, dialled once however many ask — and routes their
+ * cells to the client's circuits or the relay; wires the relay, the client, the directory of relays,
+ * the onion keys and this node's descriptor (descriptor-publisher.ts) together; keeps the registry of
+ * exit services and the relay choice; runs the key and circuit maintenance timers; answers the control
+ * commands (control.ts). Must not know what happens inside a circuit (relay.ts, client.ts) or what an
+ * exit service does with its streams.
+ */
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
@@ -6,32 +15,14 @@ import type { Rng } from '../../crypto/bytes.ts';
 import { ed25519PublicKey } from '../../crypto/primitives.ts';
 import type { Logger } from '../../log/logger.ts';
 import { encodeCell } from '../../protocol/onion/cell.ts';
-import {
-  CELL_DESTROY,
-  DESCRIPTOR_FLAG_EXIT,
-  DESCRIPTOR_FLAG_RELAY,
-  DESCRIPTOR_MAX_ADDR_BYTES,
-  DESCRIPTOR_MAX_ADDRS,
-  DESCRIPTOR_MAX_SERVICES,
-  DESTROY_HOP_LOST,
-  SERVICE_NAME_PATTERN,
-} from '../../protocol/onion/constants.ts';
-import { signDescriptor } from '../../protocol/onion/descriptor.ts';
+import { CELL_DESTROY, DESTROY_HOP_LOST, SERVICE_NAME_PATTERN } from '../../protocol/onion/constants.ts';
 import type { OnionKeys } from '../../protocol/onion/handshake.ts';
 import { NetworkStoppedError } from '../errors.ts';
-import { writeFrame } from '../frames.ts';
 import type { CircuitStream, ExitServiceHandler, OnionApi, OpenCircuitStreamOptions } from './api.ts';
 import { createOnionClient, type OnionClient } from './client.ts';
-import {
-  CIRCUIT_MAINTAIN_MS,
-  DESCRIPTOR_REPUBLISH_MS,
-  DESCRIPTOR_VALIDITY_MS,
-  KEY_CHECK_MS,
-  ONION_DESCRIPTOR_PROTOCOL,
-  ONION_PROTOCOL,
-  RELAY_MAX_LINKS,
-} from './constants.ts';
+import { CIRCUIT_MAINTAIN_MS, KEY_CHECK_MS, ONION_PROTOCOL, RELAY_MAX_LINKS } from './constants.ts';
 import { addressClass, type OnionControl, runProbe } from './control.ts';
+import { createDescriptorPublisher } from './descriptor-publisher.ts';
 import { createDirectory, type Directory } from './directory.ts';
 import { createKeyRing, type KeyRing } from './keyring.ts';
 import { type Link, openLink } from './link.ts';
@@ -71,9 +62,6 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     let relayWanted = init.relay ?? false;
     let ring: KeyRing | undefined;
     const startedAt = now();
-    let descriptorBytes: Uint8Array | null = null;
-    let descriptorAt = 0;
-    let descriptorKey = '';
     const services = new Map<string, ExitServiceHandler>();
     const inbound = new Set<Link>();
     const outbound = new Map<string, Link>();
@@ -81,7 +69,6 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
     const routes = new Map<string, (bytes: Uint8Array) => void>();
     let controller: AbortController | undefined;
     let timers: NodeJS.Timeout[] = [];
-    let descHandled = false;
 
     const serving = () => relayWanted && (init.loopbackOnly || init.reachable());
     const accepting = () => serving() || services.size > 1;
@@ -92,7 +79,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
 
     const keysFor = (keyId: Uint8Array): OnionKeys | undefined => ring?.keysFor(keyId);
     const keysChanged = () => {
-      descriptorBytes = null;
+      publisher.invalidate();
       log.info('onion.keys_rotated');
       init.onDescriptorChanged?.();
     };
@@ -191,59 +178,21 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
       now,
     });
 
-    const descriptor = (): Uint8Array | null => {
-      const current = ring?.current();
-      if (!ring || !current || !accepting()) return null;
-      const rotatedAt = ring.rotatedAt();
-      const addrs = init
-        .ownAddrs()
-        .map((a) => a.bytes)
-        .filter((b) => b.length <= DESCRIPTOR_MAX_ADDR_BYTES)
-        .slice(0, DESCRIPTOR_MAX_ADDRS);
-      const names = [...services.keys()].slice(0, DESCRIPTOR_MAX_SERVICES);
-      const flags = (serving() ? DESCRIPTOR_FLAG_RELAY : 0) | (names.length > 0 ? DESCRIPTOR_FLAG_EXIT : 0);
-      const k = `${flags}|${names.join()}|${addrs.map((a) => a.join()).join(' ')}|${rotatedAt}`;
-      if (descriptorBytes && k === descriptorKey && now() - descriptorAt < DESCRIPTOR_REPUBLISH_MS) {
-        return descriptorBytes;
-      }
-      const t = now();
-      descriptorBytes = signDescriptor(
-        {
-          transportKey: relayId,
-          x25519Public: current.x25519Public,
-          kemPublic: current.kemPublic,
-          publishedMs: t,
-          validUntilMs: t + DESCRIPTOR_VALIDITY_MS,
-          relayingSinceMs: startedAt,
-          bandwidthKiBps: 0,
-          flags,
-          addrs,
-          services: names,
-        },
-        init.transportSeed,
-      );
-      descriptorAt = t;
-      descriptorKey = k;
-      return descriptorBytes;
-    };
-
-    // The descriptor protocol is offered only while we accept circuits (identify then tells peers).
-    const syncDescriptorHandler = async () => {
-      const want = controller !== undefined && accepting();
-      if (want === descHandled) return;
-      descHandled = want;
-      if (want) {
-        await libp2p.handle(
-          ONION_DESCRIPTOR_PROTOCOL,
-          async (stream: Stream) => {
-            const d = descriptor();
-            if (d) await writeFrame(stream, d).catch(() => undefined);
-            await stream.close().catch(() => undefined);
-          },
-          { maxInboundStreams: 4 },
-        );
-      } else await libp2p.unhandle(ONION_DESCRIPTOR_PROTOCOL).catch(() => undefined);
-    };
+    const publisher = createDescriptorPublisher({
+      libp2p,
+      transportSeed: init.transportSeed,
+      relayId,
+      startedAt,
+      ring: () => ring,
+      ownAddrs: () => init.ownAddrs(),
+      services: () => services.keys(),
+      serving,
+      accepting,
+      running: () => controller !== undefined,
+      now,
+    });
+    const descriptor = (): Uint8Array | null => publisher.descriptor();
+    const syncDescriptorHandler = () => publisher.sync();
 
     const onInboundStream = (stream: Stream, connection: Connection) => {
       if (!controller || inbound.size >= RELAY_MAX_LINKS) {
@@ -306,8 +255,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         relay.close();
         await directory.stop();
         await libp2p.unhandle(ONION_PROTOCOL).catch(() => undefined);
-        if (descHandled) await libp2p.unhandle(ONION_DESCRIPTOR_PROTOCOL).catch(() => undefined);
-        descHandled = false;
+        await publisher.stop();
         for (const l of [...inbound, ...outbound.values()]) l.close();
         inbound.clear();
         outbound.clear();
@@ -336,12 +284,12 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
           );
         }
         services.set(name, handler);
-        descriptorBytes = null;
+        publisher.invalidate();
         void syncDescriptorHandler();
         init.onDescriptorChanged?.();
         return () => {
           if (services.get(name) === handler) services.delete(name);
-          descriptorBytes = null;
+          publisher.invalidate();
           void syncDescriptorHandler();
           init.onDescriptorChanged?.();
         };
@@ -351,7 +299,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         // A relay's descriptor has the relay flag; an exit-only one (a mailbox) names its services.
         if (!offersToContacts()) return null;
         const bytes = descriptor();
-        return bytes ? { bytes, key: descriptorKey } : null;
+        return bytes ? { bytes, key: publisher.key() } : null;
       },
       learnContactRelay: (bytes, peerId) => directory.addFromContact(bytes, peerId),
       // ── control (pvt relay / relays / circuits) ──
@@ -359,7 +307,7 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         relayWanted = on;
         relayAnswered = true;
         directory.saveRelayChoice(on);
-        descriptorBytes = null;
+        publisher.invalidate();
         await syncDescriptorHandler();
         if (!on) relay.close();
         log.info('onion.relay_set', { on });
