@@ -1,7 +1,8 @@
 /**
  * The network of a running profile: starts the libp2p node (node.ts) and the pvt services on it — chat
- * (contact-gated), invite (open, secret-gated), presence (dialling contacts) — with one shared per-peer
- * rate limiter, and reports address changes. Every other protocol is refused by libp2p's protocol
+ * (contact-gated), invite (open, secret-gated), presence (dialling contacts), the mailbox and the onion
+ * service (wired together in onion-mailbox-wiring.ts) — with one shared per-peer rate limiter, and
+ * reports address changes and the NAT status. Every other protocol is refused by libp2p's protocol
  * negotiation (only identify and ping are registered besides ours). stop() closes every stream,
  * connection, socket and timer. The app reaches the network only through this object.
  */
@@ -13,7 +14,7 @@ import { type ChatService, createChatService } from './chat-service.ts';
 import { MAX_OBSERVING_PEERS, RELAY_CHECK_MS } from './constants.ts';
 import { NetworkStoppedError } from './errors.ts';
 import { createInviteService, type FrameChannel, type InviteService } from './invite-service.ts';
-import { createMailboxService, type MailboxService } from './mailbox/service.ts';
+import type { MailboxService } from './mailbox/service.ts';
 import type { NatMethod } from './nat/clients.ts';
 import { addObserved, contradictsMapping } from './nat/observed.ts';
 import { createNatService, NAT_METHODS, type NatDiagnosis, type NatService } from './nat/service.ts';
@@ -21,9 +22,11 @@ import { NAT_OFF, type NatStatus } from './nat/status.ts';
 import type { StunServer } from './nat/stun.ts';
 import { startNode } from './node.ts';
 import { PVT_KAD_PROTOCOL } from './onion/constants.ts';
-import { createOnionService, type OnionService } from './onion/service.ts';
+import type { OnionService } from './onion/service.ts';
+import { createNetworkOnion, createWiredMailbox, type NetworkOnionOptions } from './onion-mailbox-wiring.ts';
 import { createPresence, type Path, type Presence } from './presence.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { createRelayReservation } from './relay-reservation.ts';
 import { guardStrangers } from './stranger-guard.ts';
 
 export type { FrameChannel, Path };
@@ -57,15 +60,7 @@ export interface NetworkInit {
   /** The NAT status changed (diagnosis started or done, mapping renewed or given back). */
   readonly onNatChanged?: (status: NatStatus) => void;
   /** Onion circuits (docs/protocol/onion.md): the relay choice, where its state lives, randomness. */
-  readonly onion?: {
-    /** --relay; undefined = the remembered choice (pvt relay on|off). */
-    readonly relay?: boolean;
-    readonly stateFile?: string;
-    readonly rng: (n: number) => Uint8Array;
-    readonly buildAhead?: boolean;
-    /** The relay descriptor contacts should get may have changed (see OnionServiceInit). */
-    readonly onDescriptorChanged?: () => void;
-  };
+  readonly onion?: NetworkOnionOptions;
   readonly logger: Logger;
 }
 
@@ -148,42 +143,17 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onOutboundClosed: init.onChatStreamLost,
   })(components);
   const invite = createInviteService({ onInviteStream: init.onInviteStream })(components);
-  // The onion service is created below; the mailbox reaches it through this getter once it exists.
-  let onionForMailbox: OnionService | undefined;
-  const mailbox = createMailboxService({ onion: () => onionForMailbox })(components);
-  // While contacts cannot dial us, keep a relay reservation on a contact that can be dialled (it relays
-  // for its contacts only while reachable itself): tried when a contact comes online and every
-  // RELAY_CHECK_MS, since a contact that has just added us may refuse the first request.
-  const transportManager = (
-    libp2p as unknown as { components?: { transportManager?: { listen(a: Multiaddr[]): Promise<void> } } }
-  ).components?.transportManager;
-  let reserving = false;
-  const keepRelay = async (): Promise<void> => {
-    if (reserving || reachable || init.loopbackOnly || !transportManager) return;
-    if (libp2p.getMultiaddrs().some(isRelayed)) return;
-    reserving = true;
-    try {
-      const candidates = new Set(
-        libp2p
-          .getConnections()
-          .filter(
-            (c) => c.status === 'open' && !isRelayed(c.remoteAddr) && init.isContact(c.remotePeer.toString()),
-          )
-          .map((c) => c.remotePeer.toString()),
-      );
-      for (const peer of candidates) {
-        try {
-          await transportManager.listen([multiaddr(`/p2p/${peer}/p2p-circuit`)]);
-          logger.info('net.relay_reserved');
-          return;
-        } catch (error) {
-          logger.debug('net.relay_refused', { error: String((error as { name?: unknown }).name) });
-        }
-      }
-    } finally {
-      reserving = false;
-    }
-  };
+  // The onion service is created below; the mailbox reaches it once it has started.
+  const wiredMailbox = createWiredMailbox(components);
+  const mailbox = wiredMailbox.mailbox;
+  // While contacts cannot dial us, keep a relay reservation on a contact (relay-reservation.ts).
+  const keepRelay = createRelayReservation({
+    libp2p: libp2p as Libp2p,
+    isContact: init.isContact,
+    loopbackOnly: init.loopbackOnly,
+    reachable: () => reachable,
+    logger,
+  });
   // The same tick re-reads what contacts observe: a peer that became a contact while connected counts
   // from then on (see checkObserved below).
   const relayTimer = setInterval(() => {
@@ -312,22 +282,17 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     onSelfUpdate();
   };
   let stopped = false;
-  // A relay serves only while dialable from outside: a mapping, a public verdict, or a public address.
   const onion = init.onion
-    ? createOnionService({
+    ? createNetworkOnion({
+        libp2p: libp2p as Libp2p,
         transportSeed: init.transportSeed,
         loopbackOnly: init.loopbackOnly,
-        ...(init.onion.relay !== undefined ? { relay: init.onion.relay } : {}),
-        ...(init.onion.stateFile !== undefined ? { stateFile: init.onion.stateFile } : {}),
-        ...(init.onion.buildAhead !== undefined ? { buildAhead: init.onion.buildAhead } : {}),
-        ...(init.onion.onDescriptorChanged ? { onDescriptorChanged: init.onion.onDescriptorChanged } : {}),
-        reachable: () =>
-          reachable || libp2p.getMultiaddrs().some((a) => !isRelayed(a) && pathOf(a) === 'direct'),
-        ownAddrs: () => ownAddrs(16).filter((a) => !isRelayed(a)),
         isContact: init.isContact,
-        rng: init.onion.rng,
+        options: init.onion,
+        reachable: () => reachable,
+        ownAddrs: () => ownAddrs(16),
         logger,
-      })({ libp2p: libp2p as Libp2p })
+      })
     : undefined;
   try {
     await chat.start();
@@ -335,7 +300,7 @@ export async function startNetwork(init: NetworkInit): Promise<Network> {
     await mailbox.start();
     await presence.start();
     await onion?.start();
-    onionForMailbox = onion;
+    wiredMailbox.attachOnion(onion);
   } catch (error) {
     clearInterval(relayTimer);
     strangerGuard.stop();
