@@ -30,6 +30,7 @@ import { useLayout } from '../hooks/useLayout.ts';
 import { useLineEditor } from '../hooks/useLineEditor.ts';
 import { useMailboxSuggest } from '../hooks/useMailboxSuggest.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { usePendingJoins } from '../hooks/usePendingJoins.ts';
 import { usePortMapping } from '../hooks/usePortMapping.ts';
 import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
 import { useRelay } from '../hooks/useRelay.ts';
@@ -114,6 +115,7 @@ export function Main(props: MainProps) {
   const { api, onQuit, onFatal, onTheme } = props;
   const layout = useLayout();
   const [chat, dispatch] = usePvtStore(api);
+  const joining = usePendingJoins(api);
   const [overlays, dispatchOverlay] = useReducer(reduceOverlay, initialOverlay);
   const [settings, setSettings] = useState<UiSettings>(DEFAULT_UI_SETTINGS);
   useBell(
@@ -431,6 +433,7 @@ export function Main(props: MainProps) {
             visible={visible}
             layout={layout}
             contacts={chat.contacts}
+            joining={joining}
             now={now}
             waiting={Math.max(0, overlays.sas.length - 1)}
             armed={armed}
@@ -442,6 +445,7 @@ export function Main(props: MainProps) {
             conversations={chat.conversations}
             contacts={chat.contacts}
             selected={chat.selected}
+            joining={joining}
             width={contactsWidth}
             height={mainRows}
           />
