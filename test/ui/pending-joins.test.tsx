@@ -162,6 +162,16 @@ describe('pending joins in the contacts pane', () => {
     expect(pane(s)).toContain("joining N0… (waiting in the inviter's mailbox)");
     expect(pane(s)).toMatch(/\+\d more joins$/);
     expect(pane(s)).toContain('Note to self');
+    // The /contacts panel: a row each while they leave half the panel, then how many more.
+    api.setPending(joinView({ id: 'j6', name: 'N6', since: 6 }));
+    api.setPending(joinView({ id: 'j7', name: 'N7', since: 7 }));
+    await tui.type('/contacts\r');
+    const panel = await tui.waitFor('more joins');
+    expect(panel).toContain("… joining N0… (waiting in the inviter's mailbox)");
+    expect(panel).toContain('… joining N4…');
+    expect(panel).not.toContain('joining N5');
+    expect(panel).toContain('… and 3 more joins');
+    expect(panel).toContain('No contacts yet');
   });
 });
 

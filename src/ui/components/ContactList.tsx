@@ -25,8 +25,10 @@ export function ContactList(props: {
   const { contacts } = props;
   // The joins get a row each while they leave the contacts at least half the panel.
   const all = Math.max(1, props.rows - 1);
-  const joins = props.joining.slice(0, Math.floor(all / 2));
-  const room = Math.max(1, all - joins.length);
+  const half = Math.floor(all / 2);
+  const joins = props.joining.length > half ? props.joining.slice(0, Math.max(0, half - 1)) : props.joining;
+  const moreJoins = props.joining.length - joins.length;
+  const room = Math.max(1, all - joins.length - (moreJoins > 0 ? 1 : 0));
   const shown = contacts.length > room ? contacts.slice(0, room - 1) : contacts;
   return (
     <Panel title={`Contacts (${contacts.length})`} hint="Esc closes" width={props.width}>
@@ -58,6 +60,7 @@ export function ContactList(props: {
           … {pendingJoinText(p)}
         </Text>
       ))}
+      {moreJoins > 0 ? <Text {...theme.muted}>… and {moreJoins} more joins</Text> : null}
     </Panel>
   );
 }
