@@ -39,6 +39,11 @@ export const MAILBOX_RESEND_AFTER_MS = 10 * 60 * 1000;
 export const MAILBOX_POLL_MS = 5 * 60 * 1000;
 /** A fetch asked for while one runs waits for it and runs once more, at most this soon after. */
 const MAILBOX_FETCH_SOON_MS = 500;
+/**
+ * A fetch that could not reach every mailbox (the onion layer still starting, a mailbox down) is tried
+ * again after this long, doubling up to the poll period — not only at the next poll, 5 minutes later.
+ */
+export const MAILBOX_FETCH_RETRY_MS = 1_000;
 
 export interface MailboxRouteInit {
   readonly identity: Identity;
@@ -84,6 +89,7 @@ export class MailboxRoute implements DeliveryRoute {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #fetching: Promise<void> | undefined;
   #again = false;
+  #retryMs = MAILBOX_FETCH_RETRY_MS;
   #stopped = true;
   #deposits = 0;
   #stored = 0;
@@ -194,25 +200,33 @@ export class MailboxRoute implements DeliveryRoute {
           this.#log.warn('mailbox.fetch_failed', {
             code: String((error as { code?: unknown }).code ?? 'error'),
           });
+          return false;
         })
-        .finally(() => {
+        .then((complete) => {
           this.#fetching = undefined;
           const poll = this.#init.pollMs ?? MAILBOX_POLL_MS;
           if (this.#again) {
             this.#again = false;
             this.#schedule(MAILBOX_FETCH_SOON_MS);
-          } else this.#schedule(poll * (0.8 + 0.4 * this.#init.random()));
+          } else if (!complete && this.#retryMs < poll) {
+            this.#schedule(this.#retryMs * (0.8 + 0.4 * this.#init.random()));
+            this.#retryMs *= 2;
+          } else {
+            if (complete) this.#retryMs = MAILBOX_FETCH_RETRY_MS;
+            this.#schedule(poll * (0.8 + 0.4 * this.#init.random()));
+          }
         });
     }, delayMs);
     this.#timer.unref?.();
   }
 
-  async #fetchAll(): Promise<void> {
+  /** One pass over the user's mailboxes; false when one could not be reached or emptied. */
+  async #fetchAll(): Promise<boolean> {
     const transport = this.#init.transport();
     const mine = this.#init.ownMailboxes();
-    if (!transport || mine.length === 0) return;
+    if (!transport || mine.length === 0) return true;
     const contacts = this.#init.contacts().filter((c) => c.verification !== 'rejected');
-    if (contacts.length === 0) return;
+    if (contacts.length === 0) return true;
     const nowEpoch = epochAt(this.#init.now());
     let emptiedAll = true;
     for (const mailbox of mine) {
@@ -236,7 +250,7 @@ export class MailboxRoute implements DeliveryRoute {
         // One request per contact (its slots of the epochs still worth polling, oldest first), so a
         // mailbox does not see one reader's contacts side by side in a request.
         for (const row of contacts) {
-          if (this.#stopped) return;
+          if (this.#stopped) return false;
           await this.#fetchContact(session, row, nowEpoch);
         }
       } catch (error) {
@@ -249,6 +263,7 @@ export class MailboxRoute implements DeliveryRoute {
       }
     }
     if (emptiedAll) for (const row of contacts) this.#since.set(row.id, Math.max(0, nowEpoch - 1));
+    return emptiedAll;
   }
 
   async #fetchContact(session: MailboxSession, row: ContactRow, nowEpoch: number): Promise<void> {
