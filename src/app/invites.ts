@@ -122,6 +122,12 @@ export interface InvitesHooks {
   readonly onContactReplaced: (old: ContactRow) => void;
   /** Offline joins (docs/protocol/mailbox.md, "Offline join"): our mailboxes and the way to reach them. */
   readonly ownMailboxList?: () => Uint8Array;
+  /**
+   * Inside the contact transaction of a join (either side): the mailboxes the other side named in the
+   * handshake (its locator's mailbox list, or the invite's for the joiner), so that two people who
+   * cannot dial each other reach each other's mailboxes from their first message on.
+   */
+  readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
   readonly joinSlots?: { readonly transport: () => MailboxTransport | undefined; readonly pollMs: number };
 }
 
@@ -139,7 +145,16 @@ export class Invites {
   #ourLocator(max: number): TransportLocator {
     const net = this.#ctx.network();
     if (!net) throw new NetworkOfflineError();
-    return toLocator(net.peerId, net.shareable(max));
+    return {
+      ...toLocator(net.peerId, net.shareable(max)),
+      mailbox: this.#hooks.ownMailboxList?.() ?? new Uint8Array(0),
+    };
+  }
+
+  /** The other side's mailbox list from the handshake, stored with the contact (an empty list: none). */
+  #rememberMailboxesInTx(contactId: string, ...lists: Uint8Array[]): void {
+    const list = lists.find((l) => l.length > 0);
+    if (list) this.#hooks.contactMailboxesInTx?.(contactId, list);
   }
 
   /** A join-slot channel in the mailboxes an invite names, or undefined when it names none. */
@@ -211,10 +226,7 @@ export class Invites {
     await ctx.network()?.natSettled(INVITE_NAT_WAIT_MS); // so the invite carries the mapped address
     const nowMs = ctx.now();
     const invite = createInvite({
-      inviter: {
-        ...this.#ourLocator(MAX_INVITE_ADDRS),
-        mailbox: this.#hooks.ownMailboxList?.() ?? new Uint8Array(0),
-      },
+      inviter: this.#ourLocator(MAX_INVITE_ADDRS),
       nowMs,
       rng: ctx.rng,
       ttlSeconds,
@@ -318,6 +330,7 @@ export class Invites {
     };
     ctx.sql.transaction('storing a joined contact', () => {
       ctx.contacts.insertInTx(row, serializeState(session));
+      this.#rememberMailboxesInTx(row.id, result.peerLocator.mailbox, invite.inviter.mailbox);
       this.#hooks.joinerFirstItemsInTx(row);
     });
     ctx.contacts.commit(row);
@@ -444,6 +457,7 @@ export class Invites {
         if (!consumed) return;
         if (replacing) ctx.contacts.replaceInTx(row, serializeState(session));
         else ctx.contacts.insertInTx(row, serializeState(session));
+        this.#rememberMailboxesInTx(row.id, result.peerLocator.mailbox);
       });
     } catch (error) {
       await refuse(channel, 'internal');

@@ -118,6 +118,7 @@ export class MessagingCore {
       isConfirmed: (id) => this.#messaging.peer(id).canSend(),
       onContactReplaced: (old) => this.#messaging.forget(old.id),
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
+      ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
       ...(init.joinSlots ? { joinSlots: init.joinSlots } : {}),
       onContactAdded: (row, sas, role) => {
         this.#contacts.rememberSas(row.id, sas);

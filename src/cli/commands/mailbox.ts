@@ -18,7 +18,7 @@ function render(v: MailboxesView): string {
   }
   if (v.served) {
     lines.push(
-      `serving a mailbox for others: yes — ${v.served.envelopes} of ${v.served.capacity} envelopes held, ${Math.round(v.served.diskBytes / 1024)} KiB on disk, proof of work ${v.served.difficulty} bits`,
+      `serving a mailbox for others: yes — ${v.served.envelopes} of ${v.served.capacity} envelopes held, ${Math.round(v.served.diskBytes / 1024)} KiB on disk, proof of work ${v.served.difficulty} bits; since start ${v.served.storedSinceStart} stored, ${v.served.fetchedSinceStart} fetched`,
     );
   } else if (v.serveSetting)
     lines.push('serving a mailbox for others: yes, when the daemon runs (pvt daemon)');

@@ -48,6 +48,10 @@ export interface MailboxStats {
   readonly capacity: number;
   readonly diskBytes: number;
   readonly difficulty: number;
+  /** Envelopes stored (new deposits, duplicates not counted) since this server started. */
+  readonly storedSinceStart: number;
+  /** Envelopes handed out by fetches since this server started. */
+  readonly fetchedSinceStart: number;
 }
 
 export interface MailboxServer {
@@ -141,6 +145,8 @@ export function createMailboxServer(init: MailboxServerInit): MailboxServer {
       }
     });
 
+  let storedSinceStart = 0;
+  let fetchedSinceStart = 0;
   const deposit = async (r: Extract<MailboxRequest, { kind: 'deposit' }>, source: string) => {
     if (!bucketAcceptable(r.bucket, powBucketAt(now()))) return refuse('pow');
     const hash = envelopeHash(r.envelope);
@@ -160,6 +166,7 @@ export function createMailboxServer(init: MailboxServerInit): MailboxServer {
     const outcome = await enqueue({ token: r.token, hash, envelope: r.envelope });
     switch (outcome) {
       case 'stored':
+        storedSinceStart++;
         return { kind: 'deposited', stored: true } as const;
       case 'duplicate':
         return { kind: 'deposited', stored: false } as const;
@@ -193,6 +200,7 @@ export function createMailboxServer(init: MailboxServerInit): MailboxServer {
       case 'fetch': {
         const tokens = r.fetchCaps.map(tokenOf);
         const { entries, remaining } = store.fetch(tokens, r.skip, MAILBOX_MAX_FETCH_ENVELOPES, now());
+        fetchedSinceStart += entries.length;
         return {
           kind: 'fetched',
           remaining,
@@ -223,6 +231,8 @@ export function createMailboxServer(init: MailboxServerInit): MailboxServer {
         capacity: init.maxEnvelopes,
         diskBytes: store.diskBytes(),
         difficulty: difficulty(),
+        storedSinceStart,
+        fetchedSinceStart,
       };
     },
     start() {
