@@ -1,6 +1,6 @@
 /**
  * One contact's messaging state (docs/messaging.md, "The Peer"): its ratchet session, its outgoing queue
- * (oldest first; a window in flight; resend and go-back-N), the receipts it owes, its waiters (session
+ * (oldest first; a window in flight, each item paced by the route that took it; resend and go-back-N), the receipts it owes, its waiters (session
  * ready, queue drained), its presence (path) and its one backoff.
  *
  * `advance(what, step)` is the only place a transaction that touches the session runs: `step` works on a
