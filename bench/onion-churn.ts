@@ -113,6 +113,7 @@ function newRelay(nowMs: number): SimRelay {
     ips: [ip],
     attempts: 0,
     successes: 0,
+    reachedAt: 0,
   };
   const links = new Set<SimLink>();
   const self: SimRelay = {

@@ -1,6 +1,7 @@
 /**
  * Generates the frozen onion vectors (docs/protocol/vectors/onion.json) from labelled DRBGs with the
- * deterministic noble backend: onion keys, a signed descriptor, one hybrid ntor handshake (CREATE,
+ * deterministic noble backend: onion keys, a signed relay descriptor and an exit-only one offering a
+ * mailbox, one hybrid ntor handshake (CREATE,
  * CREATED, hop keys), a forward relay cell through three hops to the middle hop and a backward cell from
  * the exit, and link cells. The test (test/protocol/onion-vectors.test.ts) loads the file and compares
  * it with `onionVectors()`.
@@ -48,6 +49,23 @@ export function onionVectors(): Record<string, unknown> {
     },
     transportSeed,
   );
+  // A node that serves a mailbox without relaying (docs/mailbox.md, "Suggestions"): exit flag only,
+  // the mailbox among its services. Signing draws nothing from the DRBG, so the values below stay.
+  const mailboxDescriptor = signDescriptor(
+    {
+      transportKey,
+      x25519Public: onion.x25519Public,
+      kemPublic: onion.kemPublic,
+      publishedMs: NOW_MS,
+      validUntilMs: NOW_MS + 24 * 3600_000,
+      relayingSinceMs: NOW_MS - 3600_000,
+      bandwidthKiBps: 0,
+      flags: 2,
+      addrs: [Uint8Array.of(0x04, 198, 51, 100, 7, 0x06, 0x0f, 0xa1)],
+      services: ['echo', 'mailbox'],
+    },
+    transportSeed,
+  );
   const relay = { relayId: transportKey, x25519Public: onion.x25519Public, kemPublic: onion.kemPublic };
   const { message, state } = clientCreate(relay, rng, nobleBackend);
   const { reply, keys } = relayRespond(transportKey, () => onion, message, rng, nobleBackend);
@@ -81,6 +99,7 @@ export function onionVectors(): Record<string, unknown> {
       kemPublic: toHex(onion.kemPublic),
     },
     descriptor: toHex(descriptor),
+    mailboxDescriptor: toHex(mailboxDescriptor),
     handshake: {
       create: toHex(message),
       created: toHex(reply),

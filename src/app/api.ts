@@ -12,6 +12,9 @@ export type { NatStatus, NatVerdictName } from '../net/nat/status.ts';
 export type { MailboxesView, MailboxView } from './mailbox-host.ts';
 
 import type { MailboxesView } from './mailbox-host.ts';
+import type { MailboxSuggestions } from './mailbox-suggest.ts';
+
+export type { MailboxCandidate, MailboxSuggestions } from './mailbox-suggest.ts';
 
 export type { OnionAnswer } from './onion-control.ts';
 
@@ -205,6 +208,13 @@ export interface PvtApi {
   removeMailbox(address: string): Promise<MailboxesView>;
   /** Serve a mailbox for others on this node (remembered), or stop serving. */
   setMailboxServe(enabled: boolean): Promise<MailboxesView>;
+  /**
+   * Mailboxes the user could add: contacts that serve one reachable from outside, known relays that
+   * offer one; not those already chosen (docs/mailbox.md, "Suggestions").
+   */
+  mailboxSuggestions(): Promise<MailboxSuggestions>;
+  /** Whether the TUI suggests mailboxes on its own (remembered; false after the user declines). */
+  setMailboxSuggest(enabled: boolean): Promise<MailboxSuggestions>;
   /**
    * Onion relay and circuits (docs/protocol/onion.md): `command` is one of ONION_COMMANDS
    * (src/app/onion-control.ts); rejects with OnionUnavailable while the network is off.

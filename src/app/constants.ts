@@ -79,3 +79,10 @@ export const MAX_SEARCH_TEXT_CHARS = 200;
 export const JOIN_SLOT_FIRST_POLL_MS = 2_000;
 /** Attempts at depositing one handshake message into the join slots before the join fails. */
 export const JOIN_SLOT_DEPOSIT_ATTEMPTS = 4;
+
+/** How many mailboxes a user is advised to have (one may be down when a contact deposits). */
+export const MAILBOX_RECOMMENDED = 2;
+/** A suggested mailbox counts as reachable when this node talked to it (or built a circuit through it) this recently. */
+export const MAILBOX_REACHED_LATELY_MS = 3600_000;
+/** At most this many mailboxes are suggested (the TUI numbers them 1–9). */
+export const MAILBOX_MAX_SUGGESTIONS = 9;

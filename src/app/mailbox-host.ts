@@ -7,7 +7,8 @@
  * sessions; the mailbox route (mailbox-route.ts) reads the user's mailboxes from here.
  */
 import { join } from 'node:path';
-import { peerIdFromString } from '@libp2p/peer-id';
+import { publicKeyFromRaw } from '@libp2p/crypto/keys';
+import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../log/logger.ts';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../net/mailbox/constants.ts';
 import { InvalidMailboxAddressError } from '../net/mailbox/errors.ts';
 import type { MailboxServer, MailboxStats } from '../net/mailbox/server.ts';
-import type { MailboxTransport } from '../net/mailbox/transport.ts';
+import { MAILBOX_EXIT_SERVICE, type MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Network } from '../net/network.ts';
 import { MAILBOX_MAX_LOCATORS, MAILBOX_TTL_SECONDS } from '../protocol/mailbox/constants.ts';
 import {
@@ -25,6 +26,7 @@ import {
   encodeMailboxLocators,
   type MailboxLocator,
 } from '../protocol/mailbox/locator.ts';
+import { decodeDescriptor } from '../protocol/onion/descriptor.ts';
 import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import { AppError } from './errors.ts';
@@ -32,6 +34,8 @@ import { AppError } from './errors.ts';
 /** Settings keys: '1'/'0' whether to serve; the user's own mailboxes as a JSON array of addresses. */
 export const SETTING_MAILBOX_SERVE = 'mailbox.serve';
 export const SETTING_MAILBOXES = 'mailbox.mine';
+/** '0' once the user declined the TUI's mailbox suggestions (`/mailbox` still lists them). */
+export const SETTING_MAILBOX_SUGGEST = 'mailbox.suggest';
 
 /** One mailbox the user chose: the address given (with /p2p/) and its PeerId. */
 export interface MailboxView {
@@ -67,6 +71,11 @@ export interface MailboxHostInit {
 
 /** Settings key prefix of a contact's mailboxes (sealed locator list, base64). */
 const CONTACT_MAILBOXES_PREFIX = 'mailbox.of.';
+/**
+ * Settings key prefix of the mailbox a contact serves (sealed address, base64; '' = none): from the
+ * descriptor in its last address update, sent only while it is reachable from outside.
+ */
+const CONTACT_OFFER_PREFIX = 'mailbox.offer.';
 
 /** Parses an address as `pvt status --json` prints it: a multiaddr ending in /p2p/PEERID. */
 export function parseMailboxAddress(address: string): {
@@ -106,6 +115,7 @@ export class MailboxHost {
   #server: MailboxServer | undefined;
   #forced = false;
   readonly #contactMailboxes = new Map<string, MailboxLocator[]>();
+  readonly #contactOffers = new Map<string, string | null>();
 
   constructor(init: MailboxHostInit) {
     this.#init = init;
@@ -222,6 +232,92 @@ export class MailboxHost {
     const sealed = this.#init.sql.sealer.seal('net_settings', 'value', key, list);
     this.#settings.setSetting(key, Buffer.from(sealed).toString('base64'));
     this.#contactMailboxes.set(contactId, decoded);
+  }
+
+  /**
+   * Inside the receive transaction: a contact's address update carried its verified descriptor, or none
+   * (null). A descriptor naming the mailbox service is the contact's word that it serves a mailbox at an
+   * address contacts can dial (it sends one only while public or mapped); its first address is kept as
+   * `pvt mailbox add` takes it. Anything else forgets the offer. Never throws.
+   */
+  rememberContactOfferInTx(contactId: string, descriptor: Uint8Array | null): void {
+    let address: string | null = null;
+    if (descriptor !== null) {
+      try {
+        const d = decodeDescriptor(descriptor);
+        if (d.services.includes(MAILBOX_EXIT_SERVICE)) {
+          const peerId = peerIdFromPublicKey(publicKeyFromRaw(d.transportKey)).toString();
+          for (const a of d.addrs) {
+            try {
+              address = `${multiaddr(a).toString()}/p2p/${peerId}`;
+              break;
+            } catch {
+              // an address we cannot read is skipped
+            }
+          }
+        }
+      } catch {
+        this.#log.info('mailbox.bad_contact_descriptor');
+      }
+    }
+    if (this.contactOffer(contactId) === address) return;
+    const key = CONTACT_OFFER_PREFIX + contactId;
+    const value =
+      address === null
+        ? ''
+        : Buffer.from(
+            this.#init.sql.sealer.seal('net_settings', 'value', key, new TextEncoder().encode(address)),
+          ).toString('base64');
+    this.#settings.setSetting(key, value);
+    this.#contactOffers.set(contactId, address);
+  }
+
+  /** The address of the mailbox a contact said it serves (its last address update), or null. */
+  contactOffer(contactId: string): string | null {
+    const cached = this.#contactOffers.get(contactId);
+    if (cached !== undefined) return cached;
+    const key = CONTACT_OFFER_PREFIX + contactId;
+    const raw = this.#settings.setting(key);
+    let address: string | null = null;
+    if (raw !== undefined && raw !== '') {
+      try {
+        address = new TextDecoder('utf-8', { fatal: true }).decode(
+          this.#init.sql.sealer.open(
+            'net_settings',
+            'value',
+            key,
+            new Uint8Array(Buffer.from(raw, 'base64')),
+          ),
+        );
+      } catch {
+        this.#log.warn('mailbox.contact_offer_unreadable');
+      }
+    }
+    this.#contactOffers.set(contactId, address);
+    return address;
+  }
+
+  /** A contact was removed: what it said about mailboxes (its list, its offer) goes with it. */
+  forgetContact(contactId: string): void {
+    this.#init.sql.transaction('forgetting a contact’s mailboxes', () => {
+      this.#settings.deleteSetting(CONTACT_MAILBOXES_PREFIX + contactId);
+      this.#settings.deleteSetting(CONTACT_OFFER_PREFIX + contactId);
+    });
+    this.#contactMailboxes.delete(contactId);
+    this.#contactOffers.delete(contactId);
+  }
+
+  /** The suggestion panel: whether the TUI offers candidates on its own (off once the user said no). */
+  suggestSetting(): boolean {
+    return this.#settings.setting(SETTING_MAILBOX_SUGGEST) !== '0';
+  }
+
+  setSuggest(enabled: boolean): void {
+    if (typeof enabled !== 'boolean')
+      throw new TypeError(`"enabled" expected a boolean, got ${String(enabled)}`);
+    this.#init.sql.transaction('remembering the mailbox suggestion choice', () =>
+      this.#settings.setSetting(SETTING_MAILBOX_SUGGEST, enabled ? '1' : '0'),
+    );
   }
 
   /** The mailboxes a contact named (none until its first address update that carries them). */

@@ -63,6 +63,11 @@ export interface MessagingCoreInit {
   /** Mailbox locators in address updates (docs/mailbox.md): ours to share, the contacts' to keep. */
   readonly ownMailboxList?: () => Uint8Array;
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
+  /**
+   * A contact's address update carried its descriptor, verified by the onion directory, or none (null):
+   * whether it serves a mailbox (docs/mailbox.md, "Suggestions"). Inside the receive transaction.
+   */
+  readonly contactDescriptorInTx?: (contactId: string, descriptor: Uint8Array | null) => void;
   /** Offline joins through the mailboxes an invite names (docs/protocol/mailbox.md, "Offline join"). */
   readonly joinSlots?: InvitesHooks['joinSlots'];
 }
@@ -106,7 +111,10 @@ export class MessagingCore {
       unread: (id) => this.#reads.unread(id),
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
       ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
-      contactRelayDescriptor: (bytes, peerId) => this.#network?.onion?.learnContactRelay(bytes, peerId),
+      contactRelayDescriptor: (bytes, peerId, contactId) => {
+        const verified = bytes !== null && this.#network?.onion?.learnContactRelay(bytes, peerId) === true;
+        init.contactDescriptorInTx?.(contactId, verified ? bytes : null);
+      },
       // Backoff jitter from the injected RNG (no global randomness in the core).
       random: () => {
         const b = rng(4);

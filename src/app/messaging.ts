@@ -41,8 +41,11 @@ export interface MessagingInit {
   readonly ownMailboxList?: () => Uint8Array;
   /** A contact's address update named its mailboxes: store them (inside the receive transaction). */
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
-  /** A contact's address update carried its relay descriptor (unverified): the onion directory checks it. */
-  readonly contactRelayDescriptor?: (bytes: Uint8Array, peerId: string) => void;
+  /**
+   * A contact's address update carried its descriptor (unverified: the onion directory checks it), or
+   * none (null), inside the receive transaction.
+   */
+  readonly contactRelayDescriptor?: (bytes: Uint8Array | null, peerId: string, contactId: string) => void;
 }
 
 export class Messaging {

@@ -127,8 +127,11 @@ export interface PeerInit {
   readonly onReceived: (row: ContactRow, message: MessageView) => void;
   /** An address update named the contact's mailboxes (encoded locator list): store it in this transaction. */
   readonly onMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
-  /** An address update carried the contact's relay descriptor (unverified): the onion directory checks it. */
-  readonly onRelayDescriptor?: (bytes: Uint8Array, peerId: string) => void;
+  /**
+   * An address update carried the contact's descriptor (unverified; the onion directory checks it), or
+   * none (null: the contact no longer relays or serves a mailbox), inside the receive transaction.
+   */
+  readonly onRelayDescriptor?: (bytes: Uint8Array | null, peerId: string, contactId: string) => void;
 }
 
 export class Peer {
@@ -489,7 +492,7 @@ export class Peer {
               if (parsed?.peerId.toString() === row.transport.peerId) {
                 this.#init.onMailboxesInTx?.(this.id, locator.mailbox);
                 // Only the contact's own relay: the directory checks the descriptor is for this PeerId.
-                if (relayDescriptor) this.#init.onRelayDescriptor?.(relayDescriptor, row.transport.peerId);
+                this.#init.onRelayDescriptor?.(relayDescriptor, row.transport.peerId, this.id);
               }
               // Only addresses: the transport key of a contact never changes through an update.
               if (parsed?.peerId.toString() === row.transport.peerId && parsed.addrs.length > 0) {

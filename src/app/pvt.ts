@@ -49,6 +49,7 @@ import { EventHub } from './events.ts';
 import { messagePage, searchMessages } from './history.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
 import { MAILBOX_POLL_MS, MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
+import { type MailboxSuggestions, mailboxSuggestions } from './mailbox-suggest.ts';
 import { MessagingCore } from './messaging-core.ts';
 import { onionCommand } from './onion-control.ts';
 import { loadUiSettings, saveUiSetting } from './ui-settings.ts';
@@ -133,6 +134,7 @@ export class Pvt implements PvtApi {
       dataDir: init.info.dataDir,
       ownMailboxList: () => this.#mailbox.ownLocatorList(),
       contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
+      contactDescriptorInTx: (id, descriptor) => this.#mailbox.rememberContactOfferInTx(id, descriptor),
       joinSlots: { transport: () => this.#mailbox.transport(), pollMs: joinPollMs() },
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
@@ -272,6 +274,7 @@ export class Pvt implements PvtApi {
   async removeContact(contactId: string): Promise<void> {
     this.#assertOpen();
     await this.#core.removeContact(contactId);
+    this.#mailbox.forgetContact(contactId);
   }
 
   async verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
@@ -357,6 +360,42 @@ export class Pvt implements PvtApi {
   async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
     this.#assertOpen();
     return this.#mailbox.setServe(enabled);
+  }
+
+  async mailboxSuggestions(): Promise<MailboxSuggestions> {
+    this.#assertOpen();
+    const onion = this.#core.onion();
+    const views = new Map(this.#core.contacts().map((c) => [c.id, c]));
+    const contacts = this.#core
+      .contactRows()
+      .filter((r) => r.verification !== 'rejected')
+      .map((r) => {
+        const view = views.get(r.id);
+        return {
+          name: r.name,
+          peerId: r.transport.peerId,
+          offer: this.#mailbox.contactOffer(r.id),
+          online: view !== undefined && view.path !== 'offline',
+          lastSeenAt: r.lastSeenAt,
+        };
+      });
+    const status = this.#core.networkStatus();
+    return mailboxSuggestions(
+      {
+        mine: this.#mailbox.mine(),
+        ownPeer: status.peerId,
+        relays: onion ? onion.relays().relays : [],
+        contacts,
+        nowMs: this.#now(),
+      },
+      this.#mailbox.suggestSetting(),
+    );
+  }
+
+  async setMailboxSuggest(enabled: boolean): Promise<MailboxSuggestions> {
+    this.#assertOpen();
+    this.#mailbox.setSuggest(enabled);
+    return this.mailboxSuggestions();
   }
 
   async onion(command: string, params?: object): Promise<OnionAnswer> {

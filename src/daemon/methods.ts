@@ -55,6 +55,8 @@ export const API_METHODS = {
   addMailbox: ['string'],
   removeMailbox: ['string'],
   setMailboxServe: ['boolean'],
+  mailboxSuggestions: [],
+  setMailboxSuggest: ['boolean'],
   onion: ['string', 'object?'],
   messagePage: ['string', 'object?'],
   searchMessages: ['string', 'object'],

@@ -94,6 +94,8 @@ export interface ChatStore {
   // settings (in-transaction for set)
   setting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
+  /** Removes a setting (in the caller's transaction); nothing when absent. */
+  deleteSetting(key: string): void;
 }
 
 export function createChatStore(sql: SqlAccess): ChatStore {
@@ -260,6 +262,9 @@ export function createChatStore(sql: SqlAccess): ChatStore {
       stmt(
         'INSERT INTO net_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ).run(key, value);
+    },
+    deleteSetting(key) {
+      stmt('DELETE FROM net_settings WHERE key = ?').run(key);
     },
   };
 }

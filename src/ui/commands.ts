@@ -22,6 +22,8 @@ export type Submission =
   | { readonly kind: 'nat'; readonly set: boolean | null }
   /** `/relay on|off`: relay onion circuits for others (remembered, as `pvt relay on|off`). */
   | { readonly kind: 'relay'; readonly set: boolean }
+  /** `/mailbox` lists the mailboxes the user could add; `/mailbox add N` adds the N-th (1-based). */
+  | { readonly kind: 'mailbox'; readonly add: number | null }
   /** `/search TEXT`: the newest message above the view containing TEXT. */
   | { readonly kind: 'search'; readonly text: string }
   /** `/set` lists the settings; `/set KEY VALUE` changes one (stored in the profile). */
@@ -53,6 +55,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/help', action: 'this help' },
   { usage: '/quit', action: 'quit (also /exit)' },
   { usage: '//text', action: 'send "/text"' },
+  { usage: '/mailbox [add N]', action: 'mailboxes' },
   // The settings /set (and pvt config set) takes; stored in the profile.
   { usage: 'bell on|off', action: '/set: the bell' },
   { usage: 'notifications on|off', action: '/set: desktop' },
@@ -68,6 +71,7 @@ const USAGE: Readonly<Record<string, string>> = {
   remove: '/remove NAME',
   nat: '/nat [on|off]',
   relay: '/relay on|off',
+  mailbox: '/mailbox [add N]',
   search: '/search TEXT',
   set: '/set KEY VALUE',
 };
@@ -138,6 +142,19 @@ export function parseSubmission(raw: string): Submission {
       const arg = args.trim().toLowerCase();
       if (arg === 'on' || arg === 'off') return { kind: 'relay', set: arg === 'on' };
       return usage('relay', arg === '' ? 'say on or off' : `"${args.trim()}" is neither on nor off`);
+    }
+    case 'mailbox':
+    case 'mailboxes': {
+      const parts = args
+        .trim()
+        .toLowerCase()
+        .split(/\s+/u)
+        .filter((p) => p !== '');
+      if (parts.length === 0) return { kind: 'mailbox', add: null };
+      if (parts[0] === 'add' && parts.length === 2 && /^[1-9]$/u.test(parts[1]!)) {
+        return { kind: 'mailbox', add: Number(parts[1]) };
+      }
+      return usage('mailbox', parts[0] === 'add' ? 'say which suggestion (1–9)' : `unknown "${args.trim()}"`);
     }
     case 'search':
     case 'find': {

@@ -13,6 +13,7 @@ import type {
   JoinResult,
   ListMessagesOptions,
   MailboxesView,
+  MailboxSuggestions,
   MessagePage,
   MessagePageOptions,
   MessageState,
@@ -365,6 +366,23 @@ export class MemoryPvt implements PvtApi {
 
   async setMailboxServe(enabled: boolean): Promise<MailboxesView> {
     return { ...this.mailboxState, serveSetting: enabled };
+  }
+
+  /** Mailbox suggestions as a test sets them; adding a candidate's address adds it to `mailboxState`. */
+  mailboxSuggestState: MailboxSuggestions = { chosen: 0, recommended: 2, suggest: true, candidates: [] };
+
+  async mailboxSuggestions(): Promise<MailboxSuggestions> {
+    const mine = new Set(this.mailboxState.mine.map((m) => m.peerId));
+    return {
+      ...this.mailboxSuggestState,
+      chosen: this.mailboxState.mine.length,
+      candidates: this.mailboxSuggestState.candidates.filter((c) => !mine.has(c.peerId)),
+    };
+  }
+
+  async setMailboxSuggest(enabled: boolean): Promise<MailboxSuggestions> {
+    this.mailboxSuggestState = { ...this.mailboxSuggestState, suggest: enabled };
+    return this.mailboxSuggestions();
   }
 
   subscribe(listener: (event: PvtEvent) => void): () => void {

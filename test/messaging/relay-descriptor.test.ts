@@ -75,7 +75,10 @@ interface Side {
   wire: Uint8Array[];
 }
 
-async function sides(alicePeer: string, learn: (bytes: Uint8Array, peerId: string) => void) {
+async function sides(
+  alicePeer: string,
+  learn: (bytes: Uint8Array | null, peerId: string, contactId: string) => void,
+) {
   const seeds = seedPair(systemRng);
   const ids = { a: toHex(randomBytes(16)), b: toHex(randomBytes(16)) };
   const out = {} as Record<'a' | 'b', Side>;
@@ -154,9 +157,12 @@ test("Bob keeps only Alice's own genuine descriptor; her addresses apply either 
     now: Date.now,
     providing: () => false,
   });
-  const calls: { peerId: string; kept: boolean }[] = [];
-  const s = await sides(alice.peerId.toString(), (bytes, peerId) => {
-    calls.push({ peerId, kept: directory.addFromContact(bytes, peerId) });
+  const calls: { peerId: string; kept: boolean | null }[] = [];
+  const contactIds = new Set<string>();
+  const s = await sides(alice.peerId.toString(), (bytes, peerId, contactId) => {
+    contactIds.add(contactId);
+    // An update without a descriptor is reported too (null): the contact no longer offers one.
+    calls.push({ peerId, kept: bytes === null ? null : directory.addFromContact(bytes, peerId) });
   });
   const genuine = descriptorOf(alice);
   const tampered = genuine.slice();
@@ -177,7 +183,9 @@ test("Bob keeps only Alice's own genuine descriptor; her addresses apply either 
   expect(calls).toEqual([
     { peerId: alice.peerId.toString(), kept: false },
     { peerId: alice.peerId.toString(), kept: false },
+    { peerId: alice.peerId.toString(), kept: null },
   ]);
+  expect([...contactIds]).toEqual([s.b.contactId]);
   expect(directory.list().relays).toEqual([]);
 
   expect(await update(4104, genuine)).toEqual([`/ip4/192.0.2.7/tcp/4104`]);

@@ -25,6 +25,8 @@ import {
   CELL_CREATED,
   CELL_DESTROY,
   CELL_RELAY,
+  DESCRIPTOR_FLAG_EXIT,
+  DESCRIPTOR_FLAG_RELAY,
   RELAY_BEGIN,
   RELAY_DATA,
 } from '../../src/protocol/onion/constants.ts';
@@ -81,6 +83,20 @@ describe('vectors', () => {
     expect(toHex(d.x25519Public)).toBe(onion.x25519Public);
     expect(d.services).toEqual(['echo']);
     expect(() => checkDescriptorTime(d, file.nowMs)).not.toThrow();
+  });
+
+  test('an exit-only descriptor offering a mailbox: exit flag without the relay flag, the mailbox among its services', () => {
+    const d = decodeDescriptor(fromHex((file as unknown as { mailboxDescriptor: string }).mailboxDescriptor));
+    expect(d.flags).toBe(DESCRIPTOR_FLAG_EXIT);
+    expect(d.flags & DESCRIPTOR_FLAG_RELAY).toBe(0);
+    expect(d.services).toEqual(['echo', 'mailbox']);
+    expect(() => checkDescriptorTime(d, file.nowMs)).not.toThrow();
+    // A flag this version does not know is still refused (the decoder stays strict).
+    const bytes = fromHex((file as unknown as { mailboxDescriptor: string }).mailboxDescriptor);
+    const flagsAt = 1 + 32 + 32 + 1184 + 8 + 8 + 8 + 4;
+    expect(bytes[flagsAt]).toBe(DESCRIPTOR_FLAG_EXIT);
+    bytes[flagsAt] = DESCRIPTOR_FLAG_EXIT | 0x04;
+    expect(() => decodeDescriptor(bytes)).toThrow(/unknown flags/);
   });
 
   test('a BEGIN for the exit is recognized only by the exit; a DATA for the middle only by the middle', () => {

@@ -72,6 +72,22 @@ describe('slash commands', () => {
     });
   });
 
+  test('/mailbox lists; /mailbox add N (1–9) adds the N-th; anything else is a usage message', () => {
+    expect(parseSubmission('/mailbox')).toEqual({ kind: 'mailbox', add: null });
+    expect(parseSubmission('/mailboxes ')).toEqual({ kind: 'mailbox', add: null });
+    expect(parseSubmission('/mailbox ADD 2')).toEqual({ kind: 'mailbox', add: 2 });
+    for (const bad of ['/mailbox add', '/mailbox add 0', '/mailbox add 10', '/mailbox add 1 2']) {
+      expect(parseSubmission(bad)).toEqual({
+        kind: 'usage',
+        message: 'say which suggestion (1–9) — usage: /mailbox [add N]',
+      });
+    }
+    expect(parseSubmission('/mailbox remove')).toEqual({
+      kind: 'usage',
+      message: 'unknown "remove" — usage: /mailbox [add N]',
+    });
+  });
+
   test('/verify, /remove take the rest of the line as the name; /contacts; unknown stays unknown', () => {
     expect(parseSubmission('/verify Grace Hopper')).toEqual({ kind: 'verify', name: 'Grace Hopper' });
     expect(parseSubmission('/remove "Ada (2)"')).toEqual({ kind: 'remove', name: 'Ada (2)' });

@@ -65,13 +65,13 @@ export interface OnionApi {
   /** This node's current signed descriptor (null while it accepts no circuits), to put in locators. */
   descriptor(): Uint8Array | null;
   /**
-   * The descriptor to give contacts in address updates: only while this node relays for others (null
-   * otherwise). `key` changes only when what a contact needs changes (keys, addresses, flags, services),
+   * The descriptor to give contacts in address updates: while this node relays for others, or offers an
+   * exit service of its own (a mailbox) while reachable from outside (null otherwise). `key` changes only when what a contact needs changes (keys, addresses, flags, services),
    * not on the hourly re-signing, so updates are not resent for nothing.
    */
   relayDescriptor(): { readonly bytes: Uint8Array; readonly key: string } | null;
   /**
-   * A contact's relay descriptor from its address update: verified (signature, validity, and that it is
+   * A contact's descriptor from its address update: verified (signature, validity, and that it is
    * `peerId`'s own) and added to the known relays with source "contact". Never throws; false if dropped.
    */
   learnContactRelay(bytes: Uint8Array, peerId: string): boolean;

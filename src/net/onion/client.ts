@@ -59,6 +59,8 @@ export interface KnownRelay {
   readonly ips: readonly string[];
   attempts: number;
   successes: number;
+  /** Last time this node talked to it directly (fetched its descriptor) or built a circuit through it; 0 = never. */
+  reachedAt: number;
 }
 
 export interface ClientInit {
@@ -352,9 +354,11 @@ export function createOnionClient(init: ClientInit): OnionClient {
       c.die(error instanceof Error ? error : new Error(String(error)), true);
       throw error;
     }
+    const builtAt = now();
     for (const r of path) {
       r.attempts += 1;
       r.successes += 1;
+      r.reachedAt = builtAt;
     }
     c.state = 'ready';
     c.onDead = () => {

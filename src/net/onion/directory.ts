@@ -50,6 +50,8 @@ export interface RelayListEntry {
   readonly successes: number;
   readonly source: string;
   readonly validUntil: number;
+  /** Last time this node fetched its descriptor from it or built a circuit through it (ms), or null. */
+  readonly reachedAt: number | null;
 }
 
 export interface OnionState {
@@ -153,6 +155,7 @@ export function createDirectory(init: DirectoryInit): Directory {
       ips: ipsOf(d.addrs),
       attempts: old?.attempts ?? 0,
       successes: old?.successes ?? 0,
+      reachedAt: old?.reachedAt ?? 0,
       // A contact's own word (its address update) names the source over how we first heard of it.
       source: source === 'contact' ? source : (old?.source ?? source),
       addrs,
@@ -191,7 +194,10 @@ export function createDirectory(init: DirectoryInit): Directory {
     try {
       const frame = await frameReader(stream, DESCRIPTOR_MAX_BYTES).next();
       if (!frame) throw new OnionRelayAddressError('the peer sent no descriptor');
-      return add(frame, source, id);
+      const entry = add(frame, source, id);
+      // Fetched from the peer itself: it answered just now (the mailbox suggestions say so).
+      entry.reachedAt = init.now();
+      return entry;
     } finally {
       await stream.close().catch(() => undefined);
     }
@@ -200,8 +206,10 @@ export function createDirectory(init: DirectoryInit): Directory {
   const tryFetch = (peer: PeerId, addrs: Multiaddr[], source: string): void => {
     const id = peer.toString();
     if (id === init.ownPeer || fetching.has(id) || fetching.size > 16) return;
+    // Asked again at most every 10 minutes; a descriptor only heard of (a contact's address update, a
+    // locator) is fetched from the peer once it connects, which tells that it answers.
     const known = relays.get(id);
-    if (known && init.now() - known.descriptor.publishedMs < 10 * 60_000) return;
+    if (known && init.now() - known.reachedAt < 10 * 60_000) return;
     fetching.add(id);
     void fetchFrom(peer, addrs, source)
       .catch(() => log.debug('onion.descriptor_fetch_failed'))
@@ -280,6 +288,7 @@ export function createDirectory(init: DirectoryInit): Directory {
     successes: r.successes,
     source: r.source,
     validUntil: r.descriptor.validUntilMs,
+    reachedAt: r.reachedAt > 0 ? r.reachedAt : null,
   });
 
   const discover: Directory['discover'] = async (signal) => {

@@ -53,7 +53,7 @@ export interface OnionServiceInit {
   readonly now?: () => number;
   /** Keep CIRCUITS_AHEAD circuits ready ahead of need (default true; benches turn it off). */
   readonly buildAhead?: boolean;
-  /** The relay descriptor contacts should get may have changed (relay on/off, keys rotated). */
+  /** The descriptor contacts should get may have changed (relay on/off, exit services, keys rotated). */
   readonly onDescriptorChanged?: () => void;
 }
 
@@ -85,6 +85,10 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
 
     const serving = () => relayWanted && (init.loopbackOnly || init.reachable());
     const accepting = () => serving() || services.size > 1;
+    // Contacts get our descriptor while we relay, or while we offer an exit service of our own (the
+    // mailbox) from an address contacts elsewhere can dial — the relay's "public or mapped" rule.
+    const offersToContacts = () =>
+      serving() || (services.size > 1 && (init.loopbackOnly || init.reachable()));
 
     const keysFor = (keyId: Uint8Array): OnionKeys | undefined => ring?.keysFor(keyId);
     const keysChanged = () => {
@@ -334,16 +338,18 @@ export function createOnionService(init: OnionServiceInit): (components: { libp2
         services.set(name, handler);
         descriptorBytes = null;
         void syncDescriptorHandler();
+        init.onDescriptorChanged?.();
         return () => {
           if (services.get(name) === handler) services.delete(name);
           descriptorBytes = null;
           void syncDescriptorHandler();
+          init.onDescriptorChanged?.();
         };
       },
       descriptor,
       relayDescriptor() {
-        // Serving implies the relay flag in the descriptor; an exit-only node tells contacts nothing.
-        if (!serving()) return null;
+        // A relay's descriptor has the relay flag; an exit-only one (a mailbox) names its services.
+        if (!offersToContacts()) return null;
         const bytes = descriptor();
         return bytes ? { bytes, key: descriptorKey } : null;
       },

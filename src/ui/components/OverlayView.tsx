@@ -1,8 +1,9 @@
 /**
  * Picks the panel component for what the overlay state shows (help, invite, join, SAS prompt, safety
- * number, contacts, remove question, port-mapping question, notice). Presentational: everything comes in through props.
+ * number, contacts, remove question, port-mapping and relay questions, mailbox suggestions, notice). Presentational: everything comes in through props.
  */
 import type { ContactView } from '../../app/api.ts';
+import { suggestionLines } from '../format/mailbox.ts';
 import { sanitizeLine } from '../format/text.ts';
 import type { Layout } from '../layout.ts';
 import type { Visible } from '../state/overlay.ts';
@@ -93,6 +94,20 @@ export function OverlayView(props: OverlayViewProps) {
           width={width}
         />
       );
+    case 'mailboxes': {
+      const s = visible.suggestions;
+      const n = s.candidates.length;
+      return (
+        <MessagePanel
+          title={visible.asked ? 'Choose mailboxes?' : 'Mailboxes you could add'}
+          lines={suggestionLines(s)}
+          tone="question"
+          keys={`[${n === 1 ? '1' : `1–${n}`}] add${visible.asked ? ' · [n] don’t suggest again' : ''}`}
+          hint={visible.asked ? 'Esc: later (/mailbox lists them)' : 'Esc closes'}
+          width={width}
+        />
+      );
+    }
     case 'notice':
       return (
         <MessagePanel

@@ -28,6 +28,7 @@ import { useContactActions } from '../hooks/useContactActions.ts';
 import { useHistoryView } from '../hooks/useHistoryView.ts';
 import { useLayout } from '../hooks/useLayout.ts';
 import { useLineEditor } from '../hooks/useLineEditor.ts';
+import { useMailboxSuggest } from '../hooks/useMailboxSuggest.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePortMapping } from '../hooks/usePortMapping.ts';
 import { selectConversation, usePvtStore } from '../hooks/usePvtStore.ts';
@@ -146,6 +147,7 @@ export function Main(props: MainProps) {
   const actions = useContactActions(api, dispatch, dispatchOverlay, current);
   const portMapping = usePortMapping(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
   const relay = useRelay(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
+  const mailboxes = useMailboxSuggest(api, chat, overlays.panel !== null, dispatch, dispatchOverlay);
 
   const visible = visibleOverlay(overlays);
   const armed = useArmed(visible?.kind === 'sas' ? visible.prompt.contact.id : null);
@@ -250,6 +252,10 @@ export function Main(props: MainProps) {
           case 'relay':
             relay.set(submission.set);
             break;
+          case 'mailbox':
+            if (submission.add === null) mailboxes.show();
+            else mailboxes.addNth(submission.add);
+            break;
           case 'search':
             search.find(submission.text);
             break;
@@ -334,6 +340,17 @@ export function Main(props: MainProps) {
         return;
       case 'relay':
         relay.answer(intent.allow);
+        return;
+      case 'mailbox-add': {
+        const c = shown.kind === 'mailboxes' ? shown.suggestions.candidates[intent.index] : undefined;
+        if (shown.kind === 'mailboxes' && c) mailboxes.add(c, shown.asked);
+        return;
+      }
+      case 'mailbox-decline':
+        mailboxes.decline();
+        return;
+      case 'mailbox-later':
+        mailboxes.later();
         return;
       case 'cancel-join':
         actions.cancelJoin();

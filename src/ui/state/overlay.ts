@@ -1,12 +1,12 @@
 /**
  * The panels that take the place of the composer on the main screen — help, invite (QR + code), join
  * progress, SAS comparison prompts, safety number, contact list, remove confirmation, the port-mapping
- * question, notices — as a
+ * and relay questions, mailbox suggestions, notices — as a
  * reducer, and what a key means in each of them. SAS prompts queue up (one per new contact, never twice
  * for the same contact) and come before any other panel: the person on the other side is waiting.
  * Pure; knows nothing about Ink or the PvtApi.
  */
-import type { ContactView, InviteView } from '../../app/api.ts';
+import type { ContactView, InviteView, MailboxSuggestions } from '../../app/api.ts';
 import type { Command } from '../keys.ts';
 
 export interface SasPrompt {
@@ -27,6 +27,11 @@ export type Panel =
   | { readonly kind: 'port-mapping' }
   /** Asked once per profile, only while this node is reachable: relay onion circuits for others? */
   | { readonly kind: 'relay' }
+  /**
+   * Mailboxes the user could add (numbered): offered on its own while the user has fewer than the
+   * recommended number (`asked`; [n] declines for good), or listed by `/mailbox`.
+   */
+  | { readonly kind: 'mailboxes'; readonly suggestions: MailboxSuggestions; readonly asked: boolean }
   | {
       readonly kind: 'notice';
       readonly title: string;
@@ -46,6 +51,11 @@ export const initialOverlay: OverlayState = { panel: null, sas: [], prompted: []
 
 export type OverlayAction =
   | { readonly type: 'open'; readonly panel: Panel }
+  /**
+   * Open only if no panel is open (a suggestion never pushes a panel the user is looking at away); like
+   * any panel it waits behind pending SAS prompts.
+   */
+  | { readonly type: 'offer'; readonly panel: Panel }
   | { readonly type: 'close' }
   /** Close the panel only if it is still of this kind (an answer that arrives late must not close another). */
   | { readonly type: 'close-if'; readonly kind: Panel['kind'] }
@@ -61,6 +71,8 @@ export function reduceOverlay(state: OverlayState, action: OverlayAction): Overl
   switch (action.type) {
     case 'open':
       return { ...state, panel: action.panel };
+    case 'offer':
+      return state.panel === null ? { ...state, panel: action.panel } : state;
     case 'close':
       return state.panel === null ? state : { ...state, panel: null };
     case 'close-if':
@@ -128,6 +140,12 @@ export type OverlayIntent =
   | { readonly type: 'remove' }
   | { readonly type: 'port-mapping'; readonly allow: boolean }
   | { readonly type: 'relay'; readonly allow: boolean }
+  /** Add the suggested mailbox at this index (0-based). */
+  | { readonly type: 'mailbox-add'; readonly index: number }
+  /** Do not suggest mailboxes on their own again. */
+  | { readonly type: 'mailbox-decline' }
+  /** Close the mailbox panel: not offered again in this run. */
+  | { readonly type: 'mailbox-later' }
   | { readonly type: 'cancel-join' };
 
 /**
@@ -183,6 +201,13 @@ export function overlayIntent(
       if (letter === 'n') return { type: 'relay', allow: false };
       // Esc: not now; asked again at the next start.
       return isEscape ? { type: 'close' } : { type: 'none' };
+    case 'mailboxes': {
+      const n = /^[1-9]$/.test(letter) ? Number(letter) : 0;
+      if (n >= 1 && n <= visible.suggestions.candidates.length) return { type: 'mailbox-add', index: n - 1 };
+      if (letter === 'n' && visible.asked) return { type: 'mailbox-decline' };
+      // Esc: not now; not offered again in this run (/mailbox lists them).
+      return isEscape || isEnter || letter === 'q' ? { type: 'mailbox-later' } : { type: 'none' };
+    }
     case 'invite':
     case 'invite-creating':
       return isEscape || isEnter ? { type: 'close' } : { type: 'none' };
