@@ -132,6 +132,10 @@ export type PvtEvent =
   /** Unread counts changed (new message in, or `markRead`). */
   | { readonly type: 'conversation-updated'; readonly conversation: ConversationSummary }
   | { readonly type: 'network'; readonly network: NetworkStatus }
+  /** An offline join started waiting in the inviter's mailboxes, or moved on a step (either side). */
+  | { readonly type: 'join-pending'; readonly join: PendingJoinView }
+  /** An offline join ended (completed: a `contact-added` follows or came; or failed, or expired). */
+  | { readonly type: 'join-ended'; readonly id: string }
   /**
    * A client attached to a daemon lost it and is reconnecting, or got it back (then everything read
    * before may be stale: read it again). Only the daemon client emits it.
@@ -150,6 +154,23 @@ export interface CreateInviteOptions {
   readonly expiresInMs?: number;
   /** Local name to give whoever joins with this invite (else their display name). */
   readonly alias?: string;
+}
+
+/**
+ * A join in progress through the inviter's mailboxes (docs/protocol/mailbox.md, "Offline join"): kept
+ * across restarts until it completes, fails or its invite expires.
+ */
+export interface PendingJoinView {
+  readonly id: string;
+  /** `joiner`: we joined someone who was away; `inviter`: someone joins us with one of our invites. */
+  readonly role: 'joiner' | 'inviter';
+  /** The joiner's alias for the inviter, else its announced name once known; null on the inviter side. */
+  readonly name: string | null;
+  readonly step: 'waiting-for-inviter' | 'waiting-for-confirmation' | 'answering';
+  /** The SAS, once the joiner has read the inviter's answer. */
+  readonly sas: string | null;
+  readonly since: number;
+  readonly expiresAt: number;
 }
 
 export interface JoinOptions {
@@ -172,6 +193,8 @@ export interface PvtApi {
   createInvite(options?: CreateInviteOptions): Promise<InviteView>;
   /** Joins with an invite code: dials the inviter, runs the handshake, stores the contact. */
   join(code: string, options?: JoinOptions): Promise<JoinResult>;
+  /** Offline joins in progress (either side), oldest first. */
+  pendingJoins(): Promise<PendingJoinView[]>;
   contacts(): Promise<ContactView[]>;
   // Contacts are keyed by their stable id (ContactView.id); names are labels that can change at any
   // time. Callers that start from a typed name resolve it once (resolveContact in contact-lookup.ts).

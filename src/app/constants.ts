@@ -74,11 +74,12 @@ export const MAX_SEARCH_TEXT_CHARS = 200;
 
 /**
  * Offline join (docs/protocol/mailbox.md, "Offline join"): a side waiting for the other's next handshake
- * message in the join slots fetches first after this long, then doubling up to the mailbox poll period.
+ * message in the join slots fetches first after this long, then doubling up to JOIN_SLOT_MAX_POLL_MS
+ * (or the mailbox poll period when shorter, as in tests); a deposit that fails is retried at the same pace.
  */
 export const JOIN_SLOT_FIRST_POLL_MS = 2_000;
-/** Attempts at depositing one handshake message into the join slots before the join fails. */
-export const JOIN_SLOT_DEPOSIT_ATTEMPTS = 4;
+/** The longest wait between two fetches of a pending join's slots: the join completes at most this long after the other side answered. */
+export const JOIN_SLOT_MAX_POLL_MS = 30_000;
 
 /** How many mailboxes a user is advised to have (one may be down when a contact deposits). */
 export const MAILBOX_RECOMMENDED = 2;

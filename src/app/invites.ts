@@ -35,73 +35,39 @@ import {
   createJoinerReveal,
   createJoinRequest,
 } from '../protocol/handshake/joiner.ts';
-import type { JoinResult as HandshakeResult } from '../protocol/handshake/types.ts';
+import type { JoinResult as HandshakeResult, InviterRevealed } from '../protocol/handshake/types.ts';
 import { samePublicIdentity } from '../protocol/identity.ts';
 import {
   createInvite,
   decodeInviteBytes,
   encodeInviteBytes,
+  type Invite,
   inviteId,
 } from '../protocol/invite/invite-code.ts';
 import { decodeInviteText, encodeInviteText, inviteQrText } from '../protocol/invite/invite-text.ts';
 import type { TransportLocator } from '../protocol/invite/locator.ts';
-import { decodeMailboxLocators, type MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { initSession, serializeState } from '../protocol/ratchet/index.ts';
 import { formatSasDigits } from '../protocol/sas.ts';
 import type { ContactRow } from '../store/contacts-store.ts';
 import type { CreateInviteOptions, InviteView } from './api.ts';
 import { DEFAULT_INVITE_TTL_MS, INVITE_NAT_WAIT_MS } from './constants.ts';
 import { checkContactName } from './contacts.ts';
-import { JoinSlotChannel } from './mailbox-join.ts';
+import { checkRefusal, type Reason, refusal } from './invite-refusals.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import {
   AlreadyContactError,
   ContactNameTakenError,
-  InviteAlreadyUsedError,
-  InviteRefusedError,
   InviterUnreachableError,
   JoinInterruptedError,
   NetworkOfflineError,
   OwnInviteError,
 } from './messaging-errors.ts';
+import { OfflineJoins } from './offline-join.ts';
 
-/**
- * A refusal on the invite stream: 0x00 ‖ reason (a handshake message starts with its version, 0x01).
- * Sent instead of the next handshake message; the stream is then closed.
- */
-const REFUSAL = 0x00;
-const REASONS = {
-  unknown: 1,
-  used: 2,
-  expired: 3,
-  'already-contact': 4,
-  internal: 5,
-  revoked: 6,
-  busy: 7,
-} as const;
-type Reason = keyof typeof REASONS;
-const REASON_TEXT: Record<number, string> = {
-  1: 'it does not know this invite (revoked, or made by another profile)',
-  3: 'the invite has expired',
-  4: 'you are already its contact',
-  5: 'it could not store the contact',
-  6: `the invite was revoked after ${MAX_JOIN_ATTEMPTS_PER_INVITE} join attempts: ask for a new one`,
-  7: 'another join with this invite is in progress: try again in a moment',
-};
-
-function refusal(reason: Reason): Uint8Array {
-  return Uint8Array.of(REFUSAL, REASONS[reason]);
-}
-
-/** What the joiner does with a frame where it expected a handshake message. */
-function checkRefusal(frame: Uint8Array, expiresAtSeconds: number): void {
-  if (frame.length === 2 && frame[0] === REFUSAL) {
-    const reason = frame[1] as number;
-    if (reason === REASONS.used) throw new InviteAlreadyUsedError();
-    if (reason === REASONS.expired) throw new InviteExpiredError(expiresAtSeconds);
-    throw new InviteRefusedError(REASON_TEXT[reason] ?? 'for an unknown reason');
-  }
-}
+/** What the inviter does after an authenticated reveal: refuse, or send message 4 and then announce. */
+export type AcceptOutcome =
+  | { readonly refuse: Reason; readonly error?: Error }
+  | { readonly confirm: Uint8Array; readonly announce: () => void };
 
 export interface JoinedContact {
   readonly row: ContactRow;
@@ -137,9 +103,19 @@ export class Invites {
   /** Invites with a handshake in progress: one at a time per invite (docs/protocol/sas.md). */
   readonly #busy = new Set<string>();
 
+  readonly #offline: OfflineJoins | undefined;
+
   constructor(ctx: MessagingContext, hooks: InvitesHooks) {
     this.#ctx = ctx;
     this.#hooks = hooks;
+    this.#offline = hooks.joinSlots
+      ? new OfflineJoins(ctx, {
+          slots: hooks.joinSlots,
+          ourLocator: () => this.#ourLocator(MAX_LOCATOR_ADDRS),
+          storeJoined: (result, invite, alias, inTx) => this.#storeJoined(result, invite, alias, inTx),
+          acceptReveal: (revealed, id, alias, inTx) => this.#accept(revealed, null, id, alias, inTx),
+        })
+      : undefined;
   }
 
   #ourLocator(max: number): TransportLocator {
@@ -157,56 +133,17 @@ export class Invites {
     if (list) this.#hooks.contactMailboxesInTx?.(contactId, list);
   }
 
-  /** A join-slot channel in the mailboxes an invite names, or undefined when it names none. */
-  #joinSlots(
-    { secret, expiresAtSeconds }: { secret: Uint8Array; expiresAtSeconds: number },
-    mailboxList: Uint8Array,
-    writes: 'request' | 'reply',
-    signal?: AbortSignal,
-  ): JoinSlotChannel | undefined {
-    const slots = this.#hooks.joinSlots;
-    if (!slots || mailboxList.length === 0) return undefined;
-    let mailboxes: MailboxLocator[];
-    try {
-      mailboxes = decodeMailboxLocators(mailboxList);
-    } catch {
-      return undefined;
-    }
-    if (mailboxes.length === 0) return undefined;
-    return new JoinSlotChannel({
-      inviteSecret: secret,
-      expiresAtSeconds,
-      writes,
-      mailboxes,
-      transport: slots.transport,
-      rng: this.#ctx.rng,
-      now: this.#ctx.now,
-      pollMs: slots.pollMs,
-      logger: this.#ctx.logger,
-      ...(signal ? { signal } : {}),
-    });
+  /** Offline joins (docs/protocol/mailbox.md, "Offline join"): undefined without mailbox access. */
+  offline(): OfflineJoins | undefined {
+    return this.#offline;
   }
 
   /**
-   * The inviter's half of offline joins: for every invite not yet expired and not being answered,
-   * fetch its request slots once; a request found is served over the join slots like a stream.
+   * The inviter's half of offline joins and the resumption of both halves: for every invite not yet
+   * expired and not being answered, fetch its request slots once; resume every pending join.
    */
-  async pollJoinSlots(signal?: AbortSignal): Promise<void> {
-    const ctx = this.#ctx;
-    for (const id of ctx.invites.liveIds(ctx.now())) {
-      if (this.#busy.has(id) || signal?.aborted) continue;
-      const stored = ctx.invites.get(id);
-      if (!stored) continue;
-      const invite = decodeInviteBytes(stored.invite);
-      const channel = this.#joinSlots(invite, invite.inviter.mailbox, 'reply', signal);
-      if (!channel || !(await channel.poll().catch(() => false))) continue;
-      ctx.logger.info('invite.mailbox_request');
-      void this.serve(channel, null, {}).catch((error: unknown) => {
-        ctx.logger.info('invite.mailbox_failed', {
-          code: String((error as { code?: unknown }).code ?? 'error'),
-        });
-      });
-    }
+  async pollJoinSlots(signal: AbortSignal): Promise<void> {
+    await this.#offline?.tick(signal);
   }
 
   async create(options: CreateInviteOptions = {}): Promise<InviteView> {
@@ -272,11 +209,12 @@ export class Invites {
     } catch (error) {
       if (options.signal?.aborted) throw error;
       ctx.logger.info('join.unreachable', { addrs: target.addrs.length });
-      // The inviter is away: the handshake waits in the mailboxes its invite names, if any.
-      const slots = this.#joinSlots(invite, invite.inviter.mailbox, 'request', options.signal);
-      if (!slots) throw new InviterUnreachableError(target.addrs.length);
+      // The inviter is away: the handshake waits in the mailboxes its invite names, if any, and goes on
+      // (durably, across restarts) whether or not the caller keeps waiting.
+      const offline = this.#offline;
+      if (!offline?.usable(invite)) throw new InviterUnreachableError(target.addrs.length);
       ctx.logger.info('join.via_mailbox');
-      channel = slots;
+      return offline.join(invite, alias, options.signal);
     }
     const dialMs = performance.now() - started;
     let result: HandshakeResult;
@@ -307,10 +245,33 @@ export class Invites {
       throw error;
     }
     await channel.close();
+    const joined = this.#storeJoined(result, invite, alias, () => undefined);
+    ctx.logger.info('join.done', {
+      handshakeMs: Math.round(performance.now() - started),
+      dialMs: Math.round(dialMs),
+    });
+    return joined;
+  }
 
+  /**
+   * The joiner's contact from a completed handshake, stored with its first outbox item (and `inTx`) in
+   * one transaction; then the hooks. The transport PeerId is the invite's (the one dialled, or named).
+   */
+  #storeJoined(
+    result: HandshakeResult,
+    invite: Invite,
+    alias: string | undefined,
+    inTx: () => void,
+  ): JoinedContact {
+    const ctx = this.#ctx;
+    const target = fromLocator(invite.inviter);
+    if (!target) throw new MalformedInviteError('the inviter peer id is not valid');
     const session = initSession(result.session, ctx.rng, { backend: ctx.backend });
     const nowMs = ctx.now();
-    const name = alias ?? ctx.contacts.uniqueName(result.peer.displayName);
+    const name =
+      alias !== undefined && !ctx.contacts.nameTaken(alias)
+        ? alias
+        : ctx.contacts.uniqueName(result.peer.displayName);
     const row: ContactRow = {
       id: toHex(ctx.rng(16)),
       name,
@@ -319,7 +280,8 @@ export class Invites {
         signPublic: result.peer.identity.signPublic,
         dhPublic: result.peer.identity.dhPublic,
       },
-      // The PeerId we dialled and Noise authenticated, with the addresses the inviter sent in its confirm.
+      // The PeerId of the invite (dialled and Noise-authenticated, or named by the inviter's signed
+      // invite), with the addresses the inviter sent in its confirm.
       transport: {
         peerId: target.peerId.toString(),
         addrs: addrsOf(result.peerLocator, target.addrs.map(String)),
@@ -332,14 +294,11 @@ export class Invites {
       ctx.contacts.insertInTx(row, serializeState(session));
       this.#rememberMailboxesInTx(row.id, result.peerLocator.mailbox, invite.inviter.mailbox);
       this.#hooks.joinerFirstItemsInTx(row);
+      inTx();
     });
     ctx.contacts.commit(row);
     ctx.logger.debug('join.step', { step: 'stored' });
     const sas = formatSasDigits(result.sas);
-    ctx.logger.info('join.done', {
-      handshakeMs: Math.round(performance.now() - started),
-      dialMs: Math.round(dialMs),
-    });
     this.#hooks.onContactAdded(row, sas, 'joiner');
     return { row, sas };
   }
@@ -405,13 +364,50 @@ export class Invites {
     const m3 = await channel.read();
     const revealed = consumeJoinerReveal(response.state, m3, ctx.now());
     ctx.logger.debug('invite.step', { step: 'got-reveal' });
+    let outcome: AcceptOutcome;
+    try {
+      outcome = this.#accept(revealed, streamPeer, id, alias, () => undefined);
+    } catch (error) {
+      await refuse(channel, 'internal');
+      throw error;
+    }
+    if ('refuse' in outcome) {
+      await refuse(channel, outcome.refuse);
+      if (outcome.error) throw outcome.error;
+      return;
+    }
+    // Durable before the joiner learns the join succeeded (crash analysis: docs/messaging.md).
+    await channel.write(outcome.confirm).catch(() => undefined);
+    ctx.logger.debug('invite.step', { step: 'sent-confirm' });
+    await channel.close();
+    outcome.announce();
+  }
+
+  /**
+   * The inviter after an authenticated reveal: stores the contact and consumes the invite (with
+   * `inTx(confirm)`) in one transaction and gives message 4 to send, then `announce` for the hooks;
+   * or says which refusal to send instead. Throws when the transaction fails.
+   */
+  #accept(
+    revealed: InviterRevealed,
+    streamPeer: PeerId | null,
+    id: string,
+    alias: string | null,
+    inTx: (confirm: Uint8Array) => void,
+  ): AcceptOutcome {
+    const ctx = this.#ctx;
     const joinerPeer = fromLocator(revealed.joinerLocator);
     // Through join slots there is no stream to authenticate a transport key: the one the joiner sealed
     // and signed in its reveal is taken (a wrong one only misroutes the joiner's own messages).
     const peerId = streamPeer ?? joinerPeer?.peerId;
     if (!joinerPeer || !peerId || !joinerPeer.peerId.equals(peerId)) {
-      await refuse(channel, 'unknown');
-      throw new ProtocolError('TransportMismatch', 'the joiner announced a transport key other than its own');
+      return {
+        refuse: 'unknown',
+        error: new ProtocolError(
+          'TransportMismatch',
+          'the joiner announced a transport key other than its own',
+        ),
+      };
     }
     const dup =
       ctx.contacts.byPeer(peerId.toString()) ??
@@ -424,10 +420,7 @@ export class Invites {
       samePublicIdentity(dup.peer, revealed.joiner.identity)
         ? dup
         : undefined;
-    if (dup && !replacing) {
-      await refuse(channel, 'already-contact');
-      return;
-    }
+    if (dup && !replacing) return { refuse: 'already-contact' };
     const confirm = createInviterConfirm(revealed, ctx.rng);
     const result = confirm.result;
     const session = initSession(result.session, ctx.rng, { backend: ctx.backend });
@@ -451,35 +444,28 @@ export class Invites {
       lastSeenAt: nowMs,
     };
     let consumed = false;
-    try {
-      ctx.sql.transaction('storing an invited contact', () => {
-        consumed = ctx.invites.consume(id, nowMs);
-        if (!consumed) return;
-        if (replacing) ctx.contacts.replaceInTx(row, serializeState(session));
-        else ctx.contacts.insertInTx(row, serializeState(session));
-        this.#rememberMailboxesInTx(row.id, result.peerLocator.mailbox);
-      });
-    } catch (error) {
-      await refuse(channel, 'internal');
-      throw error;
-    }
-    if (!consumed) {
-      await refuse(channel, 'used');
-      return;
-    }
+    ctx.sql.transaction('storing an invited contact', () => {
+      consumed = ctx.invites.consume(id, nowMs);
+      if (!consumed) return;
+      if (replacing) ctx.contacts.replaceInTx(row, serializeState(session));
+      else ctx.contacts.insertInTx(row, serializeState(session));
+      this.#rememberMailboxesInTx(row.id, result.peerLocator.mailbox);
+      inTx(confirm.message);
+    });
+    if (!consumed) return { refuse: 'used' };
     ctx.contacts.commit(row);
     if (replacing) {
       ctx.logger.info('invite.rejoined');
       this.#hooks.onContactReplaced(replacing);
     }
     ctx.logger.debug('invite.step', { step: 'stored' });
-    // Durable before the joiner learns the join succeeded (crash analysis: docs/messaging.md).
-    await channel.write(confirm.message).catch(() => undefined);
-    ctx.logger.debug('invite.step', { step: 'sent-confirm' });
-    await channel.close();
-    const sas = formatSasDigits(result.sas);
-    ctx.logger.info('invite.used');
-    this.#hooks.onContactAdded(row, sas, 'inviter');
+    return {
+      confirm: confirm.message,
+      announce: () => {
+        ctx.logger.info('invite.used');
+        this.#hooks.onContactAdded(row, formatSasDigits(result.sas), 'inviter');
+      },
+    };
   }
 }
 

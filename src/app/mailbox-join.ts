@@ -1,11 +1,12 @@
 /**
- * Offline join transport (docs/protocol/mailbox.md, "Offline join"): a FrameChannel whose frames are
- * handshake messages waiting in the inviter's mailboxes, in the join slots keyed by the invite secret
- * (src/protocol/mailbox/join.ts). `write` seals the frame for the current epoch's slot of our direction
- * and deposits it into every mailbox the invite names (one must take it); `read` polls the other
- * direction's slots until a frame arrives (backing off from JOIN_SLOT_FIRST_POLL_MS to the poll period,
- * giving up when the invite expires), hands frames out once each, in order, and deletes what it read. The handshake and Invites run over it unchanged (only their transport differs). Knows nothing
- * about the handshake's contents, contacts or the store.
+ * Offline join transport (docs/protocol/mailbox.md, "Offline join"): the join slots of one invite in
+ * the mailboxes it names, keyed by the invite secret (src/protocol/mailbox/join.ts). `deposit` seals a
+ * handshake message for the current epoch's slot of our direction and deposits it into every mailbox
+ * (one must take it; the sealing is deterministic per epoch, so a repeated deposit is stored once);
+ * `fetch` reads the other direction's slots and hands out every whole message found, **without
+ * deleting it**: a message is deleted only when its hash is in the `discard` set of a later fetch, that
+ * is after the side that read it has durably acted on it (offline-join.ts). Knows nothing about the
+ * handshake's contents, contacts or the store.
  */
 import { concatBytes, type Rng, toHex, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
@@ -13,8 +14,6 @@ import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
 import type { Logger } from '../log/logger.ts';
 import { MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
-import type { FrameChannel } from '../net/network.ts';
-import { InviteExpiredError } from '../protocol/errors.ts';
 import { openEnvelope, Reassembler, sealEnvelopes } from '../protocol/mailbox/envelope.ts';
 import {
   decodeJoinPayload,
@@ -25,13 +24,11 @@ import {
 import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { mailboxIdOf } from '../protocol/mailbox/pow.ts';
 import { type DirectionKeys, epochAt, pollEpochs, slotFor } from '../protocol/mailbox/tokens.ts';
-import { JOIN_SLOT_DEPOSIT_ATTEMPTS, JOIN_SLOT_FIRST_POLL_MS } from './constants.ts';
 import { MailboxUnavailableError } from './mailbox-route.ts';
-import { JoinInterruptedError } from './messaging-errors.ts';
 
 const SEAL_LABEL = utf8('pvt/mailbox/v1/join-seal');
 
-export interface JoinSlotChannelInit {
+export interface JoinSlotsInit {
   readonly inviteSecret: Uint8Array;
   /** The direction we write: the joiner writes `request`, the inviter `reply`. */
   readonly writes: JoinDirection;
@@ -40,50 +37,34 @@ export interface JoinSlotChannelInit {
   readonly transport: () => MailboxTransport | undefined;
   readonly rng: Rng;
   readonly now: () => number;
-  /** The longest wait between two fetches of the incoming slots (they start at JOIN_SLOT_FIRST_POLL_MS). */
-  readonly pollMs: number;
-  /** The invite's expiry (seconds since the Unix epoch): `read` gives up then, with InviteExpiredError. */
-  readonly expiresAtSeconds: number;
   readonly logger: Logger;
-  readonly signal?: AbortSignal;
 }
 
-export class JoinSlotChannel implements FrameChannel {
-  readonly #init: JoinSlotChannelInit;
+/** A whole handshake message (or refusal) found in the incoming slots. */
+export interface SlotFrame {
+  readonly frame: Uint8Array;
+  /** SHA-256 of the frame, hex: how the reader names it to `discard` later. */
+  readonly hash: string;
+}
+
+/** The hex SHA-256 a SlotFrame is named by. */
+export function frameHash(frame: Uint8Array): string {
+  return toHex(sha256Hash(frame));
+}
+
+export class JoinSlots {
+  readonly #init: JoinSlotsInit;
   readonly #out: DirectionKeys;
   readonly #in: DirectionKeys;
-  readonly #queue: Uint8Array[] = [];
-  readonly #seen = new Set<string>();
-  readonly #reassembler = new Reassembler();
-  readonly #closed = new AbortController();
 
-  constructor(init: JoinSlotChannelInit) {
+  constructor(init: JoinSlotsInit) {
     this.#init = init;
     this.#out = joinDirectionKeys(init.inviteSecret, init.writes);
     this.#in = joinDirectionKeys(init.inviteSecret, init.writes === 'request' ? 'reply' : 'request');
   }
 
-  #signal(): AbortSignal {
-    return this.#init.signal
-      ? AbortSignal.any([this.#init.signal, this.#closed.signal])
-      : this.#closed.signal;
-  }
-
-  /** Deposits one frame, retrying a few times (a circuit may fail to build): MailboxUnavailable at last. */
-  async write(frame: Uint8Array): Promise<void> {
-    const signal = this.#signal();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#deposit(frame);
-      } catch (error) {
-        if (signal.aborted || attempt >= JOIN_SLOT_DEPOSIT_ATTEMPTS) throw error;
-        this.#init.logger.info('join_slot.deposit_retry', { attempt });
-        await new Promise((resolve) => setTimeout(resolve, JOIN_SLOT_FIRST_POLL_MS * attempt));
-      }
-    }
-  }
-
-  async #deposit(frame: Uint8Array): Promise<void> {
+  /** Deposits one frame into every mailbox; MailboxUnavailable when none took it. */
+  async deposit(frame: Uint8Array, signal: AbortSignal): Promise<void> {
     const transport = this.#init.transport();
     if (!transport) throw new MailboxUnavailableError('no mailbox transport');
     const keys = this.#out;
@@ -93,13 +74,7 @@ export class JoinSlotChannel implements FrameChannel {
     const seed = hmacSha256(keys.envelopeKey, concatBytes(SEAL_LABEL, u64be(epoch), sha256Hash(payload)));
     const envelopes = sealEnvelopes(keys.envelopeKey, epoch, payload, createDrbg(seed));
     const { took, last } = await withEachMailbox(
-      {
-        transport,
-        mailboxes: this.#init.mailboxes,
-        rng: this.#init.rng,
-        now: this.#init.now,
-        signal: this.#signal(),
-      },
+      { transport, mailboxes: this.#init.mailboxes, rng: this.#init.rng, now: this.#init.now, signal },
       async (session) => {
         for (const e of envelopes) await session.deposit(slot.token, e);
       },
@@ -108,17 +83,25 @@ export class JoinSlotChannel implements FrameChannel {
     this.#init.logger.debug('join_slot.deposited', { envelopes: envelopes.length, mailboxes: took });
   }
 
-  /** Fetches the incoming slots once; true when a frame is queued for `read`. */
-  async poll(): Promise<boolean> {
-    if (this.#queue.length > 0) return true;
+  /**
+   * Fetches the incoming slots of every mailbox once: the whole frames found (each once, whatever the
+   * number of mailboxes holding it), except those named in `discard`, whose envelopes are deleted.
+   * `reached` counts the mailboxes that answered.
+   */
+  async fetch(
+    discard: ReadonlySet<string>,
+    signal: AbortSignal,
+  ): Promise<{ frames: SlotFrame[]; reached: number }> {
     const transport = this.#init.transport();
-    if (!transport) return false;
+    if (!transport) return { frames: [], reached: 0 };
     const keys = this.#in;
     const slots = pollEpochs(epochAt(this.#init.now()))
       .reverse()
       .map((e) => slotFor(keys, e));
-    const signal = this.#signal();
+    const frames = new Map<string, SlotFrame>();
+    let reached = 0;
     for (const mailbox of this.#init.mailboxes) {
+      if (signal.aborted) break;
       try {
         const channel = await transport.open(mailbox, { signal });
         try {
@@ -130,26 +113,45 @@ export class JoinSlotChannel implements FrameChannel {
             signal,
           });
           const got = await session.fetch(slots.map((s) => s.fetchCap));
-          const done = new Map<number, Uint8Array[]>();
+          reached++;
+          // Envelope hashes per fragmented message, so that a discarded frame's envelopes are named.
+          const reassembler = new Reassembler();
+          const parts = new Map<string, { slot: number; hashes: Uint8Array[] }>();
+          const drop = new Map<number, Uint8Array[]>();
           for (const g of got) {
             const slot = slots[g.slot];
             if (!slot) continue;
-            const list = done.get(g.slot) ?? [];
-            list.push(g.hash);
-            done.set(g.slot, list);
-            const hash = toHex(g.hash);
-            if (this.#seen.has(hash)) continue; // the same envelope in a second mailbox
-            this.#seen.add(hash);
+            let fragment: ReturnType<typeof openEnvelope>;
             try {
-              const payload = this.#reassembler.add(openEnvelope(keys.envelopeKey, slot.epoch, g.envelope));
-              if (payload) this.#queue.push(decodeJoinPayload(payload));
+              fragment = openEnvelope(keys.envelopeKey, slot.epoch, g.envelope);
             } catch (error) {
               this.#init.logger.info('join_slot.envelope_dropped', {
                 code: String((error as { code?: unknown }).code ?? 'error'),
               });
+              continue;
+            }
+            const key = `${g.slot}:${toHex(fragment.messageId)}`;
+            const entry = parts.get(key) ?? { slot: g.slot, hashes: [] };
+            entry.hashes.push(g.hash);
+            parts.set(key, entry);
+            const payload = reassembler.add(fragment);
+            if (!payload) continue;
+            let frame: Uint8Array;
+            try {
+              frame = decodeJoinPayload(payload);
+            } catch {
+              continue;
+            }
+            const hash = frameHash(frame);
+            if (discard.has(hash)) {
+              const list = drop.get(entry.slot) ?? [];
+              list.push(...entry.hashes);
+              drop.set(entry.slot, list);
+            } else if (!frames.has(hash)) {
+              frames.set(hash, { frame, hash });
             }
           }
-          for (const [i, hashes] of done) {
+          for (const [i, hashes] of drop) {
             const slot = slots[i];
             if (slot) await session.delete(slot.deleteCap, hashes);
           }
@@ -157,41 +159,12 @@ export class JoinSlotChannel implements FrameChannel {
           await channel.close().catch(() => undefined);
         }
       } catch (error) {
-        if (signal.aborted) throw new JoinInterruptedError('waiting in the mailbox');
+        if (signal.aborted) break;
         this.#init.logger.info('join_slot.fetch_failed', {
           code: String((error as { code?: unknown }).code ?? 'error'),
         });
       }
     }
-    return this.#queue.length > 0;
-  }
-
-  async read(): Promise<Uint8Array> {
-    const signal = this.#signal();
-    for (let wait = Math.min(JOIN_SLOT_FIRST_POLL_MS, this.#init.pollMs); ; ) {
-      if (signal.aborted) throw new JoinInterruptedError('waiting in the mailbox');
-      if (await this.poll()) return this.#queue.shift() as Uint8Array;
-      const left = this.#init.expiresAtSeconds * 1000 - this.#init.now();
-      if (left <= 0) throw new InviteExpiredError(this.#init.expiresAtSeconds);
-      const delay = Math.min(wait, left + 1);
-      wait = Math.min(wait * 2, this.#init.pollMs);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, delay);
-        function done() {
-          clearTimeout(t);
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    this.#closed.abort();
-  }
-
-  abort(_error: Error): void {
-    this.#closed.abort();
+    return { frames: [...frames.values()], reached };
   }
 }

@@ -31,6 +31,7 @@ import type {
   NetworkOptions,
   NetworkStatus,
   PathBadge,
+  PendingJoinView,
   PvtEvent,
 } from './api.ts';
 import {
@@ -264,8 +265,18 @@ export class MessagingCore {
   // ── invites ──
 
   /** Fetches the join slots of our live invites once (offline joins), answering what waits there. */
-  pollJoinSlots(signal?: AbortSignal): Promise<void> {
+  pollJoinSlots(signal: AbortSignal): Promise<void> {
     return this.#network ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
+  }
+
+  /** Resolves once the offline joins running have stopped (their signal aborted first). */
+  offlineJoinsSettled(): Promise<void> {
+    return this.#invites.offline()?.settled() ?? Promise.resolve();
+  }
+
+  /** Offline joins in progress (either side). */
+  pendingJoins(): PendingJoinView[] {
+    return this.#invites.offline()?.pending() ?? [];
   }
 
   createInvite(options: CreateInviteOptions = {}): Promise<InviteView> {

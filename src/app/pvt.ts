@@ -29,6 +29,7 @@ import type {
   NetworkOptions,
   NetworkStatus,
   OnionAnswer,
+  PendingJoinView,
   ProfileInfo,
   PvtApi,
   PvtEvent,
@@ -256,6 +257,11 @@ export class Pvt implements PvtApi {
     return this.#core.join(code, options);
   }
 
+  async pendingJoins(): Promise<PendingJoinView[]> {
+    this.#assertOpen();
+    return this.#core.pendingJoins();
+  }
+
   async contacts(): Promise<ContactView[]> {
     this.#assertOpen();
     return this.#core.contacts();
@@ -414,6 +420,7 @@ export class Pvt implements PvtApi {
       this.#route.stop();
       this.#joinPoll?.abort();
       await this.#route.settled();
+      await this.#core.offlineJoinsSettled();
       await this.#mailbox.stop();
       await this.#core.stop();
     } finally {

@@ -40,6 +40,7 @@ export const API_METHODS = {
   sendNote: ['string'],
   createInvite: ['object?'],
   join: ['string', 'object?'],
+  pendingJoins: [],
   contacts: [],
   contact: ['string'],
   renameContact: ['string', 'string'],

@@ -281,3 +281,12 @@ export class FrameTruncatedError extends ProtocolError {
     this.bufferedBytes = bufferedBytes;
   }
 }
+
+// ── handshake state at rest (offline joins resume after a restart) ─────────────────────────────────
+
+/** A stored handshake state that is truncated, too long, of another step or inconsistent. */
+export class CorruptHandshakeStateError extends ProtocolError {
+  constructor(detail: string) {
+    super('CorruptHandshakeState', `corrupt handshake state: ${detail}`);
+  }
+}

@@ -103,6 +103,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN failure TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'offline joins in progress (sealed handshake state), resumed after a restart',
+    sql: `
+      CREATE TABLE pending_joins (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('joiner', 'inviter')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        sealed_state BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Throws when versions are not 1, 2, 3, … in order (checked by tests and at open). */

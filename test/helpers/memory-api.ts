@@ -20,6 +20,7 @@ import type {
   MessageView,
   NetworkStatus,
   OnionAnswer,
+  PendingJoinView,
   ProfileInfo,
   ProfileLauncher,
   ProfileState,
@@ -222,6 +223,10 @@ export class MemoryPvt implements PvtApi {
 
   async join(): Promise<JoinResult> {
     throw new CodedError('NetworkOff', 'the memory API has no network');
+  }
+
+  async pendingJoins(): Promise<PendingJoinView[]> {
+    return [];
   }
 
   async contacts(): Promise<ContactView[]> {

@@ -168,6 +168,34 @@ describe('/join', () => {
     expect(s).toContain('Write a note to yourself');
   });
 
+  test("a join that waits in the inviter's mailbox says so; Esc then only stops waiting", async () => {
+    const api = new ContactsPvt();
+    api.joinImpl = (_code, o) =>
+      new Promise((_resolve, reject) => {
+        api.emit({
+          type: 'join-pending',
+          join: {
+            id: 'j1',
+            role: 'joiner',
+            name: null,
+            step: 'waiting-for-inviter',
+            sas: null,
+            since: 0,
+            expiresAt: Date.now() + 60_000,
+          },
+        });
+        o?.signal?.addEventListener('abort', () => reject(new CodedError('JoinInterrupted', 'aborted')));
+      });
+    tui = await open(api);
+    await tui.type(`/join ${SAMPLE_CODE}\r`);
+    const s = await tui.waitFor('the inviter is away: your request waits in its mailbox');
+    expect(s).toContain('Esc stops waiting');
+    expect(s).not.toContain('dialling');
+    await tui.press('escape');
+    const after = await tui.waitFor('stopped waiting');
+    expect(after).not.toContain('join cancelled');
+  });
+
   const failures: [string, string, RegExp][] = [
     [
       'InvalidInviteChecksum',

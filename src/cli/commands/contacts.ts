@@ -1,10 +1,12 @@
 /**
- * `pvt contacts`: the contact list with verification mark, path badge and fingerprint.
+ * `pvt contacts`: the contact list with verification mark, path badge and fingerprint, then the
+ * offline joins in progress (text only; `--json` prints the contacts alone, `pvt status --json` both).
  */
 import type { ContactView } from '../../app/api.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { withPvt } from '../session.ts';
+import { describePendingJoin } from '../util/pending-joins.ts';
 
 export function verificationMark(c: ContactView): string {
   return c.verification === 'verified' ? '✓' : c.verification === 'rejected' ? '✗' : '?';
@@ -14,17 +16,22 @@ export const contactsCommand: CommandSpec = {
   name: 'contacts',
   summary: 'list your contacts (✓ verified, ? not yet compared, ✗ rejected)',
   usage: ['pvt contacts [--json]'],
+  details:
+    'Then the joins in progress through an inviter\'s mailbox ("joining NAME… (waiting in the inviter\'s mailbox)"); --json prints the contacts only (pvt status --json lists the joins).',
   flags: {},
   flagHelp: [],
   async run(ctx, input) {
     if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}"`);
-    const contacts = await withPvt(ctx, (api) => api.contacts());
+    const [contacts, pending] = await withPvt(ctx, (api) =>
+      Promise.all([api.contacts(), api.pendingJoins()]),
+    );
     if (ctx.json) {
       ctx.stdout.write(`${JSON.stringify(contacts)}\n`);
       return 0;
     }
+    const joining = pending.map((p) => `… ${describePendingJoin(p)}\n`).join('');
     if (contacts.length === 0) {
-      ctx.stdout.write('no contacts yet — invite someone with: pvt invite\n');
+      ctx.stdout.write(joining || 'no contacts yet — invite someone with: pvt invite\n');
       return 0;
     }
     const names = contacts.map((c) => sanitizeLine(c.name));
@@ -32,6 +39,7 @@ export const contactsCommand: CommandSpec = {
     for (const [i, c] of contacts.entries()) {
       ctx.stdout.write(`${verificationMark(c)} ${names[i]!.padEnd(width)}  ${c.fingerprint}  ${c.path}\n`);
     }
+    ctx.stdout.write(joining);
     return 0;
   },
 };

@@ -3,7 +3,13 @@
  * clients) and the network (PeerId and addresses when online). The report is a set of sections; a layer
  * adds its own, or fields to its own, without changing the others.
  */
-import type { ContactView, KeyProtection, NetworkStatus, ProfileInfo } from '../../app/api.ts';
+import type {
+  ContactView,
+  KeyProtection,
+  NetworkStatus,
+  PendingJoinView,
+  ProfileInfo,
+} from '../../app/api.ts';
 import { natSummary } from '../../app/nat-summary.ts';
 import { apiOverConnection, openDaemonConnection } from '../../daemon/client.ts';
 import { daemonPaths } from '../../daemon/files.ts';
@@ -11,6 +17,7 @@ import { CONTROL_METHODS, type DaemonStatus } from '../../daemon/methods.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { launcherFor, openInProcess } from '../session.ts';
+import { describePendingJoin } from '../util/pending-joins.ts';
 
 export interface StatusReport {
   readonly profile: {
@@ -25,6 +32,8 @@ export interface StatusReport {
     | ({ readonly running: true } & Omit<DaemonStatus, 'profile'>);
   readonly network: NetworkStatus & { readonly summary: string };
   readonly contacts: { readonly total: number; readonly online: number; readonly verified: number };
+  /** Offline joins in progress (docs/protocol/mailbox.md, "Offline join"). */
+  readonly pendingJoins: readonly PendingJoinView[];
 }
 
 function contactCounts(list: readonly ContactView[]): StatusReport['contacts'] {
@@ -68,6 +77,7 @@ function render(r: StatusReport): string {
       ? [`observed:    ${r.network.nat.observed.join(', ')} (the address peers outside see)`]
       : []),
     `contacts:    ${r.contacts.total} (${r.contacts.verified} verified, ${r.contacts.online} connected now)`,
+    ...r.pendingJoins.map((p) => `joining:     ${describePendingJoin(p)}`),
     '',
   ].join('\n');
 }
@@ -86,17 +96,20 @@ export const statusCommand: CommandSpec = {
     let network: NetworkStatus;
     let daemon: StatusReport['daemon'];
     let contacts: ContactView[];
+    let pendingJoins: PendingJoinView[];
     const conn = await openDaemonConnection({ profileDir });
     if (conn) {
       try {
         const api = apiOverConnection(conn);
-        const [profile, net, status, list] = await Promise.all([
+        const [profile, net, status, list, pending] = await Promise.all([
           api.profile(),
           api.network(),
           conn.call(CONTROL_METHODS.status) as Promise<DaemonStatus>,
           api.contacts(),
+          api.pendingJoins(),
         ]);
         contacts = list;
+        pendingJoins = pending;
         info = profile;
         network = net;
         const { profile: _name, ...rest } = status;
@@ -110,6 +123,7 @@ export const statusCommand: CommandSpec = {
         info = await api.profile();
         network = await api.network();
         contacts = await api.contacts();
+        pendingJoins = await api.pendingJoins();
       } finally {
         await api.close();
       }
@@ -126,6 +140,7 @@ export const statusCommand: CommandSpec = {
       daemon,
       network: { ...network, summary: networkSummary(network, daemon.running) },
       contacts: contactCounts(contacts),
+      pendingJoins,
     };
     ctx.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : render(report));
     return 0;

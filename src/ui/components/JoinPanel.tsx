@@ -1,6 +1,7 @@
 /**
  * The `/join` panel: a spinner with what is happening while the join runs ("dialling the inviter,
- * post-quantum handshake"; Esc cancels), or why it failed, said plainly, with what to do next.
+ * post-quantum handshake"; Esc cancels — or, once the request waits in the inviter's mailbox, that it
+ * does, and Esc only stops waiting), or why it failed, said plainly, with what to do next.
  * Presentational.
  */
 import { Text } from 'ink';
@@ -10,11 +11,14 @@ import { Lines, Panel } from './Panel.tsx';
 import { Spinner } from './Spinner.tsx';
 
 export const JOINING = 'joining… dialling the inviter, post-quantum handshake';
+/** The join fell back to the inviter's mailbox (docs/protocol/mailbox.md, "Offline join"). */
+export const JOIN_WAITING =
+  'the inviter is away: your request waits in its mailbox — you can press Esc, pvt finishes the join when the inviter comes online';
 
-export function JoiningPanel(props: { readonly width: number }) {
+export function JoiningPanel(props: { readonly width: number; readonly waiting?: boolean }) {
   return (
-    <Panel title="Joining" hint="Esc cancels" width={props.width}>
-      <Spinner label={JOINING} />
+    <Panel title="Joining" hint={props.waiting ? 'Esc stops waiting' : 'Esc cancels'} width={props.width}>
+      <Spinner label={props.waiting ? JOIN_WAITING : JOINING} />
     </Panel>
   );
 }

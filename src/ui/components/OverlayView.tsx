@@ -44,7 +44,7 @@ export function OverlayView(props: OverlayViewProps) {
     case 'invite':
       return <InvitePanel invite={visible.invite} layout={layout} now={props.now} />;
     case 'joining':
-      return <JoiningPanel width={width} />;
+      return <JoiningPanel width={width} waiting={visible.waiting === true} />;
     case 'join-failed':
       return <JoinFailedPanel message={visible.message} width={width} />;
     case 'safety':

@@ -58,6 +58,8 @@ export function useContactActions(
 ): ContactActions {
   const alive = useRef(true);
   const joining = useRef<AbortController | null>(null);
+  /** The join under way waits in the inviter's mailbox (it goes on whatever this screen does). */
+  const waiting = useRef(false);
   const currentRef = useRef(current);
   currentRef.current = current;
 
@@ -70,6 +72,10 @@ export function useContactActions(
         overlay({ type: 'contact-changed', contact: event.contact });
       } else if (event.type === 'contact-removed') {
         overlay({ type: 'contact-removed', id: event.id });
+      } else if (event.type === 'join-pending' && event.join.role === 'joiner') {
+        // Our join fell back to the inviter's mailbox: the panel says so, and Esc no longer cancels it.
+        if (joining.current) waiting.current = true;
+        overlay({ type: 'join-waiting' });
       }
     });
     // Contacts added while no TUI watched (through the daemon, or `pvt invite` in a shell) still have
@@ -153,6 +159,7 @@ export function useContactActions(
         joining.current?.abort();
         const controller = new AbortController();
         joining.current = controller;
+        waiting.current = false;
         overlay({ type: 'open', panel: { kind: 'joining', code } });
         const options = alias === null ? { signal: controller.signal } : { alias, signal: controller.signal };
         api.join(code, options).then(
@@ -177,7 +184,12 @@ export function useContactActions(
         joining.current?.abort();
         joining.current = null;
         overlay({ type: 'close-if', kind: 'joining' });
-        notice('join cancelled');
+        notice(
+          waiting.current
+            ? 'stopped waiting: pvt finishes the join once the inviter is online'
+            : 'join cancelled',
+        );
+        waiting.current = false;
       },
 
       answerSas(prompt, decision) {

@@ -18,7 +18,8 @@ export type Panel =
   | { readonly kind: 'help'; readonly offset: number }
   | { readonly kind: 'invite-creating' }
   | { readonly kind: 'invite'; readonly invite: InviteView }
-  | { readonly kind: 'joining'; readonly code: string }
+  /** `waiting`: the join fell back to the inviter's mailbox (docs/protocol/mailbox.md, "Offline join"). */
+  | { readonly kind: 'joining'; readonly code: string; readonly waiting?: boolean }
   | { readonly kind: 'join-failed'; readonly message: string }
   | { readonly kind: 'safety'; readonly contact: ContactView; readonly number: string }
   | { readonly kind: 'contacts' }
@@ -63,6 +64,8 @@ export type OverlayAction =
   | { readonly type: 'replace'; readonly kind: Panel['kind']; readonly panel: Panel }
   | { readonly type: 'scroll'; readonly by: number; readonly max: number }
   | { readonly type: 'contact-added'; readonly contact: ContactView; readonly sas: string }
+  /** The join under way now waits in the inviter's mailbox. */
+  | { readonly type: 'join-waiting' }
   | { readonly type: 'contact-changed'; readonly contact: ContactView }
   | { readonly type: 'contact-removed'; readonly id: string }
   | { readonly type: 'sas-answered'; readonly id: string };
@@ -85,6 +88,10 @@ export function reduceOverlay(state: OverlayState, action: OverlayAction): Overl
       const offset = Math.max(0, Math.min(action.max, p.offset + action.by));
       return offset === p.offset ? state : { ...state, panel: { ...p, offset } };
     }
+    case 'join-waiting':
+      return state.panel?.kind === 'joining' && !state.panel.waiting
+        ? { ...state, panel: { ...state.panel, waiting: true } }
+        : state;
     case 'contact-added': {
       const { contact, sas } = action;
       // Someone joined: the invite on screen (or the join under way) has done its job.
