@@ -94,7 +94,12 @@ export interface InvitesHooks {
    * cannot dial each other reach each other's mailboxes from their first message on.
    */
   readonly contactMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
-  readonly joinSlots?: { readonly transport: () => MailboxTransport | undefined; readonly pollMs: number };
+  readonly joinSlots?: {
+    readonly transport: () => MailboxTransport | undefined;
+    readonly pollMs: number;
+    /** JOIN_ANSWER_WAIT_MS unless given (tests). */
+    readonly answerWaitMs?: number;
+  };
 }
 
 export class Invites {

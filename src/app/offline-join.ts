@@ -15,7 +15,7 @@
  * message 4 deposited, then the row dropped. The handshake (src/protocol/handshake) and its
  * commit-reveal order are unchanged. Knows nothing about streams; the contact rows are Invites' (hooks).
  */
-import { toHex } from '../crypto/bytes.ts';
+import { fromHex, toHex } from '../crypto/bytes.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import { MAX_JOIN_ATTEMPTS_PER_INVITE } from '../protocol/constants.ts';
 import { InviteExpiredError, ProtocolError } from '../protocol/errors.ts';
@@ -51,15 +51,19 @@ import {
   type PendingJoinsStore,
 } from '../store/pending-joins-store.ts';
 import type { PendingJoinView } from './api.ts';
-import { JOIN_SLOT_FIRST_POLL_MS, JOIN_SLOT_MAX_POLL_MS } from './constants.ts';
-import { checkRefusal, isRefusal, type Reason, refusal } from './invite-refusals.ts';
+import { JOIN_ANSWER_WAIT_MS, JOIN_SLOT_FIRST_POLL_MS, JOIN_SLOT_MAX_POLL_MS } from './constants.ts';
+import { checkRefusal, isRefusal, type Reason, refusalTarget, targetedRefusal } from './invite-refusals.ts';
 import type { AcceptOutcome, JoinedContact } from './invites.ts';
-import { JoinSlots } from './mailbox-join.ts';
+import { frameHash, JoinSlots, type SlotFrame } from './mailbox-join.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { AlreadyContactError, JoinInterruptedError } from './messaging-errors.ts';
 
 export interface OfflineJoinHooks {
-  readonly slots: { readonly transport: () => MailboxTransport | undefined; readonly pollMs: number };
+  readonly slots: {
+    readonly transport: () => MailboxTransport | undefined;
+    readonly pollMs: number;
+    readonly answerWaitMs?: number;
+  };
   readonly ourLocator: () => TransportLocator;
   /** The joiner's contact from a completed handshake; `inTx` runs in its transaction. */
   readonly storeJoined: (
@@ -89,6 +93,8 @@ interface JoinerState {
   readonly out: string;
   /** The hash of message 2 once acted on (deleted from the mailbox from then on). */
   readonly answered: string | null;
+  /** The hash of message 1: a refusal naming it (or `out`) is ours. Absent in rows of earlier builds. */
+  readonly request?: string;
   /** The inviter's announced name and the SAS, once message 2 is read. */
   readonly name: string | null;
   readonly sas: string | null;
@@ -102,6 +108,8 @@ interface InviterState {
   readonly out: string;
   /** The hash of message 1 (then of message 3) acted on: deleted from the mailbox once `out` is taken. */
   readonly answered: string;
+  /** Given up: the hash of our message 2, deleted from our reply slots once the refusal is out. */
+  readonly withdraw?: string;
 }
 
 type Runner = Promise<JoinedContact | undefined>;
@@ -203,6 +211,7 @@ export class OfflineJoins {
       hs: toBase64(encodeJoinerAwaitingResponse(first.state)),
       out: toBase64(first.message),
       answered: null,
+      request: frameHash(first.message),
       name: null,
       sas: null,
     };
@@ -286,8 +295,22 @@ export class OfflineJoins {
         throw new InviteExpiredError(invite.expiresAtSeconds);
       }
       const slots = this.#slots(invite, 'request');
-      let advanced = false;
-      if (deposited !== st.out) {
+      // Read before (re)sending: after a restart, what waits for us (an answer, a refusal) comes first.
+      const { frames } = await slots.fetch(discard, signal);
+      const outcome = this.#joinerRound(id, row, st, invite, frames);
+      const advanced = outcome === 'advanced';
+      if (outcome !== 'advanced' && outcome !== 'waiting') {
+        // Done (the contact stored, or refused) and the row gone: delete what we read (best effort).
+        await slots.fetch(discard, signal).catch(() => undefined);
+        this.#discard.delete(id);
+        if ('refused' in outcome) {
+          ctx.logger.info('join.refused', { via: 'mailbox' });
+          checkRefusal(outcome.refused, invite.expiresAtSeconds); // throws the refusal's error
+          throw new JoinInterruptedError('refused');
+        }
+        return outcome;
+      }
+      if (!advanced && deposited !== st.out) {
         try {
           await slots.deposit(fromBase64(st.out), signal);
           deposited = st.out;
@@ -300,21 +323,6 @@ export class OfflineJoins {
           ctx.logger.info('join_slot.deposit_retry', { code: codeOf(error) });
         }
       }
-      if (deposited === st.out) {
-        const { frames } = await slots.fetch(discard, signal);
-        for (const f of frames) {
-          const outcome = this.#joinerFrame(id, row, st, invite, f.frame, f.hash);
-          if (outcome === 'ignored') continue;
-          if (outcome === 'advanced') {
-            advanced = true;
-            break;
-          }
-          // Done: the contact is stored and the row gone; delete what we read (best effort).
-          await slots.fetch(discard, signal).catch(() => undefined);
-          this.#discard.delete(id);
-          return outcome;
-        }
-      }
       if (advanced) {
         wait = firstWait(this.#hooks.slots.pollMs);
         continue;
@@ -322,6 +330,36 @@ export class OfflineJoins {
       await sleep(Math.min(wait, Math.max(1, row.expiresAt - ctx.now())), signal);
       wait = Math.min(wait * 2, maxWait(this.#hooks.slots.pollMs));
     }
+  }
+
+  /**
+   * One fetch of the reply slots: a handshake message that moves this join on wins (it is authenticated);
+   * else a refusal naming one of our messages (message 1's first: the inviter gave up on our request)
+   * ends the join, its row dropped and the refusal marked for deletion; else we wait.
+   */
+  #joinerRound(
+    id: string,
+    row: PendingJoinRow,
+    st: JoinerState,
+    invite: Invite,
+    frames: readonly SlotFrame[],
+  ): 'waiting' | 'advanced' | JoinedContact | { readonly refused: Uint8Array } {
+    for (const f of frames) {
+      if (isRefusal(f.frame)) continue;
+      const outcome = this.#joinerFrame(id, row, st, invite, f.frame, f.hash);
+      if (outcome !== 'ignored') return outcome;
+    }
+    const request = st.request ?? (st.step === 'awaiting-response' ? hashOf(st.out) : undefined);
+    const ours = [request, hashOf(st.out)];
+    const rank = (f: SlotFrame): number => {
+      const target = refusalTarget(f.frame);
+      return target === undefined ? -1 : ours.indexOf(target);
+    };
+    const refused = frames.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b))[0];
+    if (!refused) return 'waiting';
+    this.#discardSet(id).add(refused.hash);
+    this.#drop(id);
+    return { refused: refused.frame };
   }
 
   /** One frame from the reply slots: ignored (not ours, or not yet), advanced (stored), or the contact. */
@@ -334,13 +372,6 @@ export class OfflineJoins {
     hash: string,
   ): 'ignored' | 'advanced' | JoinedContact {
     const ctx = this.#ctx;
-    if (isRefusal(frame)) {
-      this.#discardSet(id).add(hash);
-      this.#drop(id);
-      ctx.logger.info('join.refused', { via: 'mailbox' });
-      checkRefusal(frame, invite.expiresAtSeconds); // throws the refusal's error
-      return 'ignored';
-    }
     if (hash === st.answered) {
       this.#discardSet(id).add(hash); // message 2 again: already acted on
       return 'ignored';
@@ -404,8 +435,9 @@ export class OfflineJoins {
     const slots = this.#slots(invite, 'reply');
     const discard = this.#discardSet(id);
     const { frames } = await slots.fetch(discard, signal);
+    const requests: SlotFrame[] = [];
+    const strays: SlotFrame[] = [];
     for (const f of frames) {
-      if (signal.aborted || this.#running.has(id)) return;
       let type: string;
       try {
         type = peekMessageType(f.frame);
@@ -413,11 +445,10 @@ export class OfflineJoins {
         discard.add(f.hash);
         continue;
       }
-      if (type !== 'joinRequest') {
-        // A reveal with no join waiting for it (that join ended): nobody can use it any more.
-        discard.add(f.hash);
-        continue;
-      }
+      (type === 'joinRequest' ? requests : strays).push(f);
+    }
+    for (const f of requests) {
+      if (signal.aborted || this.#running.has(id)) return;
       ctx.logger.info('invite.mailbox_request');
       const inviterInvite = { invite, identity: ctx.identity, locator: this.#hooks.ourLocator() };
       let received: ReturnType<typeof consumeJoinRequest>;
@@ -464,11 +495,19 @@ export class OfflineJoins {
       this.#store.put(row);
       ctx.emit({ type: 'join-pending', join: this.#view(row) });
       void this.#start(id, 'inviter').catch(() => undefined);
-      return;
+      return; // a reveal found here is the new answer's business
+    }
+    // No request answered: a reveal here has no answer waiting for it. While the invite is open that
+    // answer was given up (or the reveal is forged): its sender is told. Once used, the join is over.
+    const open = ctx.invites.get(id)?.state === 'open';
+    for (const f of strays) {
+      if (signal.aborted) return;
+      if (open) await this.#refuse(slots, discard, f.hash, 'abandoned', signal);
+      else discard.add(f.hash);
     }
   }
 
-  /** Deposits a refusal; the request is discarded only once the refusal is taken. */
+  /** Deposits a refusal naming the message it answers; that message is discarded once the refusal is taken. */
   async #refuse(
     slots: JoinSlots,
     discard: Set<string>,
@@ -477,7 +516,7 @@ export class OfflineJoins {
     signal: AbortSignal,
   ): Promise<void> {
     try {
-      await slots.deposit(refusal(reason), signal);
+      await slots.deposit(targetedRefusal(reason, fromHex(hash)), signal);
       discard.add(hash);
     } catch (error) {
       this.#ctx.logger.info('join_slot.deposit_retry', { code: codeOf(error) });
@@ -517,19 +556,32 @@ export class OfflineJoins {
         }
       }
       if (deposited === st.out && st.step === 'sending') {
+        // Given up: our message 2 is taken back, so that its joiner reads the refusal alone.
+        if (st.withdraw) await this.#withdraw(invite, st.withdraw, signal).catch(() => undefined);
         this.#drop(id);
         await slots.fetch(discard, signal).catch(() => undefined); // delete message 3 (best effort)
+        // A late copy of a given-up request is deleted, not answered again (until a restart).
+        if (st.withdraw) this.#discardSet(id).add(st.answered);
         return;
       }
       if (deposited === st.out) {
         const { frames } = await slots.fetch(discard, signal);
         let advanced = false;
+        let contended = false;
         for (const f of frames) {
           if (f.hash === st.answered) continue; // message 1 again: discarded above
-          if (this.#inviterFrame(id, row, st, stored.alias, invite, f.frame, f.hash)) {
+          const outcome = this.#inviterFrame(id, row, st, stored.alias, invite, f.frame, f.hash);
+          if (outcome === 'advanced') {
             advanced = true;
             break;
           }
+          if (outcome === 'request') contended = true;
+          // A reveal that does not verify: its sender is told; this answer waits on for its own.
+          if (outcome === 'rejected') await this.#refuse(slots, discard, f.hash, 'rejected', signal);
+        }
+        if (!advanced && contended && this.#answerStale(row)) {
+          this.#giveUp(row, st);
+          advanced = true;
         }
         if (advanced) {
           wait = firstWait(this.#hooks.slots.pollMs);
@@ -541,7 +593,39 @@ export class OfflineJoins {
     }
   }
 
-  /** One frame from the request slots while message 3 is awaited: true when the row advanced. */
+  /** Whether an answer still without message 3 is old enough to give way to a waiting request. */
+  #answerStale(row: PendingJoinRow): boolean {
+    const st = row.state as unknown as InviterState;
+    const waitMs = this.#hooks.slots.answerWaitMs ?? JOIN_ANSWER_WAIT_MS;
+    return st.step === 'awaiting-reveal' && this.#ctx.now() - row.createdAt >= waitMs;
+  }
+
+  /**
+   * Gives up an answer (the attempt stays counted): a refusal naming its request is stored as the last
+   * thing to send, with our message 2 to withdraw; the runner then sends it and drops the row, and the
+   * next round answers the waiting request.
+   */
+  #giveUp(row: PendingJoinRow, st: InviterState): void {
+    const next: InviterState = {
+      step: 'sending',
+      hs: null,
+      out: toBase64(targetedRefusal('abandoned', fromHex(st.answered))),
+      answered: st.answered,
+      withdraw: hashOf(st.out),
+    };
+    this.#store.put({ ...row, state: { ...next } });
+    this.#ctx.logger.info('invite.mailbox_gave_up');
+  }
+
+  /** Deletes one of our own messages from our reply slots (read as the joiner reads them). */
+  async #withdraw(invite: Invite, hash: string, signal: AbortSignal): Promise<void> {
+    await this.#slots(invite, 'request').fetch(new Set([hash]), signal);
+  }
+
+  /**
+   * One frame from the request slots while message 3 is awaited: advanced (the row moved on), request
+   * (another joiner's, waiting), rejected (a reveal that does not verify), or ignored.
+   */
   #inviterFrame(
     id: string,
     row: PendingJoinRow,
@@ -550,17 +634,18 @@ export class OfflineJoins {
     invite: Invite,
     frame: Uint8Array,
     hash: string,
-  ): boolean {
+  ): 'ignored' | 'advanced' | 'request' | 'rejected' {
     const ctx = this.#ctx;
     let type: string;
     try {
       type = peekMessageType(frame);
     } catch {
       this.#discardSet(id).add(hash);
-      return false;
+      return 'ignored';
     }
     // Another joiner's request waits until this join ends (then: "used", or answered).
-    if (type !== 'joinerReveal' || st.hs === null) return false;
+    if (type === 'joinRequest') return 'request';
+    if (type !== 'joinerReveal' || st.hs === null) return 'ignored';
     const inviterInvite = { invite, identity: ctx.identity, locator: this.#hooks.ourLocator() };
     let revealed: InviterRevealed;
     try {
@@ -570,27 +655,27 @@ export class OfflineJoins {
         ctx.now(),
       );
     } catch (error) {
-      // Not the reveal of this join (or a forged one): dropped; the join waits on until the invite expires.
+      // Not the reveal of this join (a forged one, or one made against another message 2): refused.
       ctx.logger.warn('invite.mailbox_reveal_rejected', { code: codeOf(error) });
-      this.#discardSet(id).add(hash);
-      return false;
+      return 'rejected';
     }
     ctx.logger.debug('invite.step', { step: 'got-reveal' });
     const sending = (out: Uint8Array): PendingJoinRow => ({
       ...row,
       state: { step: 'sending', hs: null, out: toBase64(out), answered: hash } satisfies InviterState,
     });
+    const target = fromHex(hash);
     const outcome = this.#hooks.acceptReveal(revealed, id, alias, (confirm) =>
       this.#store.putInTx(sending(confirm)),
     );
     if ('refuse' in outcome) {
       if (outcome.error instanceof ProtocolError)
         ctx.logger.warn('invite.mailbox_refused', { code: outcome.error.code });
-      this.#store.put(sending(refusal(outcome.refuse)));
-      return true;
+      this.#store.put(sending(targetedRefusal(outcome.refuse, target)));
+      return 'advanced';
     }
     outcome.announce();
-    return true;
+    return 'advanced';
   }
 
   #slots(invite: Invite, writes: 'request' | 'reply'): JoinSlots {
@@ -613,6 +698,11 @@ function mailboxesOf(invite: Invite): MailboxLocator[] {
   } catch {
     return [];
   }
+}
+
+/** The name of a stored (base64) message, as the mailbox's reader names it. */
+function hashOf(base64: string): string {
+  return frameHash(fromBase64(base64));
 }
 
 function firstWait(pollMs: number): number {

@@ -41,6 +41,7 @@ import { SELF_CONVERSATION } from './api.ts';
 import {
   DEFAULT_MESSAGE_PAGE,
   FAILURE_TEXT,
+  JOIN_ANSWER_WAIT_MS,
   MAX_MESSAGE_BODY_BYTES,
   MAX_MESSAGE_PAGE,
   SELF_TITLE,
@@ -89,6 +90,12 @@ function joinPollMs(): number {
   return Number.isInteger(ms) && ms > 0 ? ms : MAILBOX_POLL_MS;
 }
 
+/** How long a mailbox answer waits for message 3 before a waiting request takes its place. */
+function joinAnswerWaitMs(): number {
+  const ms = Number(process.env.PVT_JOIN_ANSWER_WAIT_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_ANSWER_WAIT_MS;
+}
+
 function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
   const m = /^(deposits|stored):(\d+)$/.exec(spec ?? '');
   if (!m) return {};
@@ -135,7 +142,11 @@ export class Pvt implements PvtApi {
       ownMailboxList: () => this.#mailbox.ownLocatorList(),
       contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
       contactDescriptorInTx: (id, descriptor) => this.#mailbox.rememberContactOfferInTx(id, descriptor),
-      joinSlots: { transport: () => this.#mailbox.transport(), pollMs: joinPollMs() },
+      joinSlots: {
+        transport: () => this.#mailbox.transport(),
+        pollMs: joinPollMs(),
+        answerWaitMs: joinAnswerWaitMs(),
+      },
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
     const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));

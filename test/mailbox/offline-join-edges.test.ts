@@ -1,0 +1,183 @@
+/**
+ * The edges of an offline join (docs/protocol/mailbox.md, "Offline join"; docs/decisions.md "Issue 12 —
+ * offline join edges"), real Pvt instances in this process (real stores, libp2p on loopback), a real
+ * mailbox dialled directly, and Mallory, who holds the code, reading and writing the join slots herself:
+ * - Mallory answers Ben's request as a fake inviter, so Ben's reveal (message 3) cannot verify at Ann:
+ *   Ann refuses it through the reply slot, naming it, and Ben's join ends with a clear error (not a
+ *   wait until the invite expires); Ben deletes the refusal he read; Ann's answer waits on.
+ * - Dee's request is answered, then Dee vanishes; Cy's request waits; once the answer is older than the
+ *   answer wait (PVT_JOIN_ANSWER_WAIT_MS) Ann gives it up — a refusal naming Dee's request, her message 2
+ *   withdrawn — and answers Cy: Cy and Ann have each other with the same SAS. Dee, back, reads the
+ *   refusal: his pending join ends, and he deletes the refusal.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { checkRefusal, isRefusal, refusalTarget } from '../../src/app/invite-refusals.ts';
+import { frameHash, JoinSlots, type SlotFrame } from '../../src/app/mailbox-join.ts';
+import { InviteRefusedError } from '../../src/app/messaging-errors.ts';
+import { nullLogger } from '../../src/log/logger.ts';
+import { consumeJoinRequest, createInviterResponse } from '../../src/protocol/handshake/inviter.ts';
+import { peekMessageType } from '../../src/protocol/handshake/wire.ts';
+import { generateIdentity } from '../../src/protocol/identity.ts';
+import { decodeInviteText } from '../../src/protocol/invite/invite-text.ts';
+import { decodeMailboxLocators } from '../../src/protocol/mailbox/locator.ts';
+import { cleanupDirs as cleanupPeers, createPeer, type Peer, waitFor } from '../messaging/helpers.ts';
+import { cleanupDirs, startTestNode, type TestNode } from './helpers.ts';
+
+process.env.PVT_MAILBOX_TRANSPORT = 'direct';
+process.env.PVT_MAILBOX_POLL_MS = '300';
+process.env.PVT_JOIN_ANSWER_WAIT_MS = '1000';
+
+const rng = (n: number) => new Uint8Array(randomBytes(n));
+const signal = new AbortController().signal;
+let keeper: Peer;
+let ann: Peer;
+let mallory: TestNode;
+const peers: Peer[] = [];
+
+beforeAll(async () => {
+  keeper = await createPeer('Keeper');
+  ann = await createPeer('Ann');
+  peers.push(keeper, ann);
+  await keeper.api.setMailboxServe(true);
+  const net = await keeper.api.network();
+  const addr = net.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/')) as string;
+  await ann.api.addMailbox(addr.includes('/p2p/') ? addr : `${addr}/p2p/${net.peerId}`);
+  mallory = await startTestNode();
+}, 60_000);
+afterAll(async () => {
+  for (const p of peers) await p.close().catch(() => undefined);
+  await mallory?.close();
+  cleanupPeers();
+  cleanupDirs();
+}, 60_000);
+
+/** The join slots of an invite as Mallory (she holds the code) sees them, writing `writes`. */
+function slotsOf(code: string, writes: 'request' | 'reply'): JoinSlots {
+  const invite = decodeInviteText(code, { nowMs: Date.now() });
+  return new JoinSlots({
+    inviteSecret: invite.secret,
+    writes,
+    mailboxes: decodeMailboxLocators(invite.inviter.mailbox),
+    transport: () => mallory.service.direct,
+    rng,
+    now: Date.now,
+    logger: nullLogger,
+  });
+}
+
+function typeOf(f: SlotFrame): string {
+  return isRefusal(f.frame) ? 'refusal' : peekMessageType(f.frame);
+}
+
+/** Waits until the slots Mallory reads hold a frame of `type`. */
+function frameOf(slots: JoinSlots, type: string): Promise<SlotFrame> {
+  return waitFor(
+    `a ${type} in the join slots`,
+    async () => (await slots.fetch(new Set(), signal)).frames.find((f) => typeOf(f) === type),
+    30_000,
+  );
+}
+
+async function pendingStep(peer: Peer, step: string): Promise<true> {
+  return waitFor(`${peer.name}'s join ${step}`, async () =>
+    (await peer.api.pendingJoins()).some((p) => p.role === 'joiner' && p.step === step) ? true : undefined,
+  );
+}
+
+async function inviteAndLeave(): Promise<string> {
+  const { code } = await ann.api.createInvite({ expiresInMs: 180_000 });
+  await ann.close();
+  return code;
+}
+
+describe('offline join edges', () => {
+  test("a reveal that cannot verify is refused by name: the joiner's join ends with a clear error", async () => {
+    const ben = await createPeer('Ben');
+    peers.push(ben);
+    const code = await inviteAndLeave();
+    const joining = ben.api.join(code, { alias: 'Ann' }).catch((e: unknown) => e);
+
+    // Mallory answers Ben's request herself: Ben's reveal is made against her message 2.
+    const asInviter = slotsOf(code, 'reply');
+    const request = await frameOf(asInviter, 'joinRequest');
+    const invite = decodeInviteText(code, { nowMs: Date.now() });
+    const fake = generateIdentity({ displayName: 'Mallory', nowMs: Date.now(), rng });
+    const received = consumeJoinRequest(
+      { invite, identity: fake, locator: invite.inviter },
+      request.frame,
+      Date.now(),
+    );
+    await asInviter.deposit(createInviterResponse(received, rng).message, signal);
+    await pendingStep(ben, 'waiting-for-confirmation');
+    const reveal = await frameOf(asInviter, 'joinerReveal');
+
+    await ann.reopen();
+    const error = await joining;
+    expect(error).toBeInstanceOf(InviteRefusedError);
+    expect((error as Error).message).toContain('could not verify your answer');
+    expect(await ben.api.contacts()).toEqual([]);
+    expect(await ben.api.pendingJoins()).toEqual([]);
+    expect(await ann.api.contacts()).toEqual([]);
+    // Ann's answer to Ben's request waits on (only its own reveal could complete it).
+    expect((await ann.api.pendingJoins()).map((p) => p.role)).toEqual(['inviter']);
+    // Ben deleted the refusal naming his reveal once he had read it; Ann deleted the reveal.
+    const replies = (await slotsOf(code, 'request').fetch(new Set(), signal)).frames;
+    expect(replies.filter((f) => refusalTarget(f.frame) === reveal.hash)).toEqual([]);
+    await waitFor('the bad reveal deleted', async () =>
+      (await asInviter.fetch(new Set(), signal)).frames.every((f) => f.hash !== reveal.hash)
+        ? true
+        : undefined,
+    );
+  }, 60_000);
+
+  test('an answer left without a reveal gives way to a waiting request; its joiner is told', async () => {
+    const dee = await createPeer('Dee');
+    const cy = await createPeer('Cy');
+    peers.push(dee, cy);
+    const code = await inviteAndLeave();
+    const asInviter = slotsOf(code, 'reply');
+    const asJoiner = slotsOf(code, 'request');
+
+    // Dee's request waits; Dee goes away; Ann answers it, then goes away too.
+    const deeJoining = dee.api.join(code).catch((e: unknown) => e);
+    await pendingStep(dee, 'waiting-for-inviter');
+    const deeRequest = await frameOf(asInviter, 'joinRequest');
+    await dee.close();
+    await deeJoining;
+    await ann.reopen();
+    const answer = await frameOf(asJoiner, 'inviterResponse');
+    await ann.close();
+
+    // Cy's request waits behind the answer; Ann, back, gives the stale answer up and answers Cy.
+    const cyJoining = cy.api.join(code, { alias: 'Ann' });
+    await pendingStep(cy, 'waiting-for-inviter');
+    await ann.reopen();
+    const joined = await cyJoining;
+    expect(joined.contact.name).toBe('Ann');
+    const atAnn = await waitFor('Ann to have Cy', async () => (await ann.api.contacts())[0]);
+    expect(atAnn.displayName).toBe('Cy');
+    expect(atAnn.sas).toBe(joined.sas);
+
+    // What is left for Dee: a refusal naming his request, and no answer (withdrawn).
+    const left = await waitFor('only the refusal left for Dee', async () => {
+      const frames = (await asJoiner.fetch(new Set(), signal)).frames;
+      return frames.length === 1 ? frames : undefined;
+    });
+    const refusalFrame = left[0] as SlotFrame;
+    expect(refusalTarget(refusalFrame.frame)).toBe(deeRequest.hash);
+    expect(left.some((f) => f.hash === answer.hash)).toBe(false);
+    expect(() => checkRefusal(refusalFrame.frame, 0)).toThrow(/stopped waiting for your answer/);
+    expect(frameHash(refusalFrame.frame)).toBe(refusalFrame.hash);
+
+    // Dee comes back: his join ends on the refusal, which he deletes.
+    await dee.reopen();
+    await waitFor('Dee to drop his join', async () =>
+      (await dee.api.pendingJoins()).length === 0 ? true : undefined,
+    );
+    expect(await dee.api.contacts()).toEqual([]);
+    await waitFor('the refusal deleted', async () =>
+      (await asJoiner.fetch(new Set(), signal)).frames.length === 0 ? true : undefined,
+    );
+  }, 90_000);
+});
