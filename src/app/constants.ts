@@ -87,6 +87,12 @@ export const JOIN_SLOT_MAX_POLL_MS = 30_000;
  * offline for hours). PVT_JOIN_ANSWER_WAIT_MS overrides it (tests).
  */
 export const JOIN_ANSWER_WAIT_MS = 10 * 60_000;
+/**
+ * An invite's join slots are emptied by its inviter (unread refusals, an answer nobody took, requests
+ * that came too late) once it expired this long ago: a margin for the joiner's clock, since a joiner
+ * gives up at the expiry by its own. PVT_JOIN_SWEEP_GRACE_MS overrides it (tests).
+ */
+export const JOIN_SLOT_SWEEP_GRACE_MS = 10 * 60_000;
 
 /** How many mailboxes a user is advised to have (one may be down when a contact deposits). */
 export const MAILBOX_RECOMMENDED = 2;

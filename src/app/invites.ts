@@ -99,6 +99,8 @@ export interface InvitesHooks {
     readonly pollMs: number;
     /** JOIN_ANSWER_WAIT_MS unless given (tests). */
     readonly answerWaitMs?: number;
+    /** JOIN_SLOT_SWEEP_GRACE_MS unless given (tests). */
+    readonly sweepGraceMs?: number;
   };
 }
 

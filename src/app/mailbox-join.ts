@@ -85,11 +85,12 @@ export class JoinSlots {
 
   /**
    * Fetches the incoming slots of every mailbox once: the whole frames found (each once, whatever the
-   * number of mailboxes holding it), except those named in `discard`, whose envelopes are deleted.
+   * number of mailboxes holding it), except those named in `discard` (or all of them), whose envelopes
+   * are deleted.
    * `reached` counts the mailboxes that answered.
    */
   async fetch(
-    discard: ReadonlySet<string>,
+    discard: ReadonlySet<string> | 'all',
     signal: AbortSignal,
   ): Promise<{ frames: SlotFrame[]; reached: number }> {
     const transport = this.#init.transport();
@@ -143,7 +144,7 @@ export class JoinSlots {
               continue;
             }
             const hash = frameHash(frame);
-            if (discard.has(hash)) {
+            if (discard === 'all' || discard.has(hash)) {
               const list = drop.get(entry.slot) ?? [];
               list.push(...entry.hashes);
               drop.set(entry.slot, list);

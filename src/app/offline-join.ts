@@ -43,6 +43,7 @@ import { peekMessageType } from '../protocol/handshake/wire.ts';
 import { samePublicIdentity } from '../protocol/identity.ts';
 import { decodeInviteBytes, encodeInviteBytes, type Invite } from '../protocol/invite/invite-code.ts';
 import type { TransportLocator } from '../protocol/invite/locator.ts';
+import { MAILBOX_TTL_SECONDS } from '../protocol/mailbox/constants.ts';
 import { decodeMailboxLocators, type MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { formatSasDigits } from '../protocol/sas.ts';
 import {
@@ -51,7 +52,12 @@ import {
   type PendingJoinsStore,
 } from '../store/pending-joins-store.ts';
 import type { PendingJoinView } from './api.ts';
-import { JOIN_ANSWER_WAIT_MS, JOIN_SLOT_FIRST_POLL_MS, JOIN_SLOT_MAX_POLL_MS } from './constants.ts';
+import {
+  JOIN_ANSWER_WAIT_MS,
+  JOIN_SLOT_FIRST_POLL_MS,
+  JOIN_SLOT_MAX_POLL_MS,
+  JOIN_SLOT_SWEEP_GRACE_MS,
+} from './constants.ts';
 import { checkRefusal, isRefusal, type Reason, refusalTarget, targetedRefusal } from './invite-refusals.ts';
 import type { AcceptOutcome, JoinedContact } from './invites.ts';
 import { frameHash, JoinSlots, type SlotFrame } from './mailbox-join.ts';
@@ -63,6 +69,7 @@ export interface OfflineJoinHooks {
     readonly transport: () => MailboxTransport | undefined;
     readonly pollMs: number;
     readonly answerWaitMs?: number;
+    readonly sweepGraceMs?: number;
   };
   readonly ourLocator: () => TransportLocator;
   /** The joiner's contact from a completed handshake; `inTx` runs in its transaction. */
@@ -122,12 +129,53 @@ export class OfflineJoins {
   readonly #running = new Map<string, Runner>();
   /** Frames acted on, by row or invite id: deleted from the mailboxes at the next fetch there. */
   readonly #discard = new Map<string, Set<string>>();
+  /** Expired invites whose join slots were emptied during this run. */
+  readonly #swept = new Set<string>();
   #signal: AbortSignal | undefined;
 
   constructor(ctx: MessagingContext, hooks: OfflineJoinHooks) {
     this.#ctx = ctx;
     this.#hooks = hooks;
     this.#store = createPendingJoinsStore(ctx.sql);
+    this.#sweepRows(false); // opened without the network too: an expired join's state goes at once
+  }
+
+  /** Drops the rows of expired joins that no runner holds (a runner drops its own and tells its caller). */
+  #sweepRows(tell: boolean): void {
+    const now = this.#ctx.now();
+    for (const row of this.#store.list()) {
+      if (row.expiresAt > now || this.#running.has(row.id)) continue;
+      if (tell) this.#drop(row.id);
+      else this.#store.remove(row.id);
+      this.#ctx.logger.info('join.expired_dropped', { role: row.role });
+    }
+  }
+
+  /**
+   * Empties the join slots of our invites that expired more than the grace ago (and less than the
+   * mailbox's TTL: older envelopes are gone anyway), once per run: unread refusals, an answer nobody
+   * took, requests that came too late. Both directions: we read the requests, and read our replies as a
+   * joiner would; the mailbox deletes by capability, which the invite secret gives.
+   */
+  async #sweepExpiredInvites(signal: AbortSignal): Promise<void> {
+    const ctx = this.#ctx;
+    const now = ctx.now();
+    const graceMs = this.#hooks.slots.sweepGraceMs ?? JOIN_SLOT_SWEEP_GRACE_MS;
+    const recent = new Set(ctx.invites.liveIds(now - graceMs));
+    for (const id of ctx.invites.liveIds(now - MAILBOX_TTL_SECONDS * 1000)) {
+      if (signal.aborted) return;
+      if (recent.has(id) || this.#swept.has(id) || this.#running.has(id)) continue;
+      const stored = ctx.invites.get(id);
+      const invite = stored ? decodeInviteBytes(stored.invite) : undefined;
+      if (invite && mailboxesOf(invite).length > 0) {
+        const requests = await this.#slots(invite, 'reply').fetch('all', signal);
+        const replies = await this.#slots(invite, 'request').fetch('all', signal);
+        if (requests.reached === 0 || replies.reached === 0) continue; // tried again next round
+        ctx.logger.info('invite.join_slots_swept');
+      }
+      this.#swept.add(id);
+      this.#discard.delete(id);
+    }
   }
 
   /** Resolves once every join running has stopped (after the tick's signal aborted: profile closing). */
@@ -142,7 +190,7 @@ export class OfflineJoins {
 
   /** What is waiting, for the UI (no secret: names, steps, times). */
   pending(): PendingJoinView[] {
-    // An expired row is dropped by its runner at the next start with the network; not shown meanwhile.
+    // An expired row is dropped at open and at every round (or by its runner); not shown meanwhile.
     const now = this.#ctx.now();
     return this.#store
       .list()
@@ -175,11 +223,13 @@ export class OfflineJoins {
   }
 
   /**
-   * One round (on start and every poll period): resumes every stored join not running, then reads the
-   * request slots of each live invite that names mailboxes and is not being answered.
+   * One round (on start and every poll period): drops expired joins, resumes every stored join not
+   * running, reads the request slots of each live invite that names mailboxes and is not being answered,
+   * and empties the join slots of invites that expired (once per run).
    */
   async tick(signal: AbortSignal): Promise<void> {
     this.#signal = signal;
+    this.#sweepRows(true);
     for (const row of this.#store.list()) {
       if (signal.aborted) return;
       if (!this.#running.has(row.id)) void this.#start(row.id, row.role).catch(() => undefined);
@@ -192,6 +242,9 @@ export class OfflineJoins {
         ctx.logger.info('invite.mailbox_failed', { code: codeOf(error) });
       });
     }
+    await this.#sweepExpiredInvites(signal).catch((error: unknown) => {
+      ctx.logger.info('invite.mailbox_failed', { code: codeOf(error) });
+    });
   }
 
   /** The joiner: stores message 1, then runs the join until it completes; resolves with the contact. */

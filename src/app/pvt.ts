@@ -42,6 +42,7 @@ import {
   DEFAULT_MESSAGE_PAGE,
   FAILURE_TEXT,
   JOIN_ANSWER_WAIT_MS,
+  JOIN_SLOT_SWEEP_GRACE_MS,
   MAX_MESSAGE_BODY_BYTES,
   MAX_MESSAGE_PAGE,
   SELF_TITLE,
@@ -88,6 +89,12 @@ function toView(m: StoredMessage): MessageView {
 function joinPollMs(): number {
   const ms = Number(process.env.PVT_MAILBOX_POLL_MS);
   return Number.isInteger(ms) && ms > 0 ? ms : MAILBOX_POLL_MS;
+}
+
+/** How long after an invite's expiry its join slots are emptied. */
+function joinSweepGraceMs(): number {
+  const ms = Number(process.env.PVT_JOIN_SWEEP_GRACE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_SLOT_SWEEP_GRACE_MS;
 }
 
 /** How long a mailbox answer waits for message 3 before a waiting request takes its place. */
@@ -146,6 +153,7 @@ export class Pvt implements PvtApi {
         transport: () => this.#mailbox.transport(),
         pollMs: joinPollMs(),
         answerWaitMs: joinAnswerWaitMs(),
+        sweepGraceMs: joinSweepGraceMs(),
       },
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);

@@ -9,24 +9,39 @@
  *   answer wait (PVT_JOIN_ANSWER_WAIT_MS) Ann gives it up — a refusal naming Dee's request, her message 2
  *   withdrawn — and answers Cy: Cy and Ann have each other with the same SAS. Dee, back, reads the
  *   refusal: his pending join ends, and he deletes the refusal.
+ * - An invite expires with an answer nobody took and a request that came too late: its inviter, back,
+ *   empties both join slots; the joiner's expired pending join is dropped when its profile is opened,
+ *   even without the network.
  */
 import { randomBytes } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkRefusal, isRefusal, refusalTarget } from '../../src/app/invite-refusals.ts';
+import { createLauncher } from '../../src/app/launcher.ts';
 import { frameHash, JoinSlots, type SlotFrame } from '../../src/app/mailbox-join.ts';
 import { InviteRefusedError } from '../../src/app/messaging-errors.ts';
 import { nullLogger } from '../../src/log/logger.ts';
 import { consumeJoinRequest, createInviterResponse } from '../../src/protocol/handshake/inviter.ts';
+import { createJoinRequest } from '../../src/protocol/handshake/joiner.ts';
 import { peekMessageType } from '../../src/protocol/handshake/wire.ts';
 import { generateIdentity } from '../../src/protocol/identity.ts';
 import { decodeInviteText } from '../../src/protocol/invite/invite-text.ts';
 import { decodeMailboxLocators } from '../../src/protocol/mailbox/locator.ts';
-import { cleanupDirs as cleanupPeers, createPeer, type Peer, waitFor } from '../messaging/helpers.ts';
+import { profilePaths } from '../../src/store/paths.ts';
+import {
+  cleanupDirs as cleanupPeers,
+  createPeer,
+  PASSPHRASE,
+  type Peer,
+  TEST_ARGON2,
+  waitFor,
+} from '../messaging/helpers.ts';
 import { cleanupDirs, startTestNode, type TestNode } from './helpers.ts';
 
 process.env.PVT_MAILBOX_TRANSPORT = 'direct';
 process.env.PVT_MAILBOX_POLL_MS = '300';
 process.env.PVT_JOIN_ANSWER_WAIT_MS = '1000';
+process.env.PVT_JOIN_SWEEP_GRACE_MS = '1';
 
 const rng = (n: number) => new Uint8Array(randomBytes(n));
 const signal = new AbortController().signal;
@@ -168,7 +183,6 @@ describe('offline join edges', () => {
     expect(refusalTarget(refusalFrame.frame)).toBe(deeRequest.hash);
     expect(left.some((f) => f.hash === answer.hash)).toBe(false);
     expect(() => checkRefusal(refusalFrame.frame, 0)).toThrow(/stopped waiting for your answer/);
-    expect(frameHash(refusalFrame.frame)).toBe(refusalFrame.hash);
 
     // Dee comes back: his join ends on the refusal, which he deletes.
     await dee.reopen();
@@ -179,5 +193,75 @@ describe('offline join edges', () => {
     await waitFor('the refusal deleted', async () =>
       (await asJoiner.fetch(new Set(), signal)).frames.length === 0 ? true : undefined,
     );
+  }, 90_000);
+
+  test('an expired invite: the inviter empties its join slots; an expired join is dropped at open, offline too', async () => {
+    const flo = await createPeer('Flo');
+    peers.push(flo);
+    const { code } = await ann.api.createInvite({ expiresInMs: 8_000 });
+    await ann.close();
+    const invite = decodeInviteText(code, { nowMs: Date.now() });
+    const asInviter = slotsOf(code, 'reply');
+    const asJoiner = slotsOf(code, 'request');
+
+    // Flo's request is answered while Flo is away; a request Mallory makes then waits, Ann away too.
+    const floJoining = flo.api.join(code).catch((e: unknown) => e);
+    await pendingStep(flo, 'waiting-for-inviter');
+    await frameOf(asInviter, 'joinRequest');
+    await flo.close();
+    await floJoining;
+    await ann.reopen();
+    await frameOf(asJoiner, 'inviterResponse');
+    await ann.close();
+    const fake = generateIdentity({ displayName: 'Mallory', nowMs: Date.now(), rng });
+    const late = createJoinRequest({
+      invite,
+      identity: fake,
+      locator: invite.inviter,
+      nowMs: Date.now(),
+      rng,
+    });
+    await asJoiner.deposit(late.message, signal);
+    const wait = invite.expiresAtSeconds * 1000 - Date.now() + 100;
+    await new Promise((r) => setTimeout(r, Math.max(0, wait)));
+    expect((await asJoiner.fetch(new Set(), signal)).frames.map(typeOf)).toEqual(['inviterResponse']);
+    const waiting = (await asInviter.fetch(new Set(), signal)).frames.map((f) => f.hash);
+    expect(waiting).toContain(frameHash(late.message));
+
+    await ann.reopen();
+    await waitFor(
+      'the join slots emptied',
+      async () =>
+        (await asJoiner.fetch(new Set(), signal)).frames.length === 0 &&
+        (await asInviter.fetch(new Set(), signal)).frames.length === 0
+          ? true
+          : undefined,
+      30_000,
+    );
+    const expiresAt = invite.expiresAtSeconds * 1000;
+    expect((await ann.api.pendingJoins()).filter((p) => p.expiresAt === expiresAt)).toEqual([]);
+
+    // Flo's expired join is still stored; opening the profile without the network drops it.
+    const rows = () => {
+      const db = new DatabaseSync(profilePaths(flo.dataDir, 'default').db, { readOnly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM pending_joins').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(rows()).toBe(1);
+    const offline = await createLauncher({
+      dataDir: flo.dataDir,
+      profile: 'default',
+      logLevel: 'debug',
+      argon2: TEST_ARGON2,
+    }).open({ passphrase: PASSPHRASE, network: false });
+    try {
+      expect(await offline.pendingJoins()).toEqual([]);
+    } finally {
+      await offline.close();
+    }
+    expect(rows()).toBe(0);
   }, 90_000);
 });
