@@ -18,6 +18,7 @@ import type {
   NetworkOptions,
   NetworkStatus,
   PathBadge,
+  PendingJoinView,
   ProfileLauncher,
   ProfileState,
   Verification,
@@ -72,6 +73,9 @@ export class ContactsPvt extends MemoryPvt {
   };
   readonly #contacts: ContactView[] = [];
   readonly #unread = new Map<string, number>();
+  readonly #pending = new Map<string, PendingJoinView>();
+  /** What `pendingJoins()` answers; by default the joins in progress now. */
+  pendingJoinsImpl: () => Promise<PendingJoinView[]> = async () => [...this.#pending.values()];
 
   constructor(seed: readonly ContactSeed[] = [], notes: readonly string[] = []) {
     super({ profile: 'default', dataDir: '/memory/default', notes });
@@ -146,6 +150,30 @@ export class ContactsPvt extends MemoryPvt {
     const c = this.#replace({ ...this.#find(name), path });
     if (path === 'offline') this.emit({ type: 'contact-offline', contact: c });
     else this.emit({ type: 'contact-online', contact: c, path });
+  }
+
+  /** An offline join waits (or moves on a step): listed by `pendingJoins()`, `join-pending` emitted. */
+  setPending(join: PendingJoinView): void {
+    this.#pending.set(join.id, join);
+    this.emit({ type: 'join-pending', join });
+  }
+
+  /** An offline join ends without a contact (failed, expired): `join-ended`. */
+  endPending(id: string): void {
+    this.#pending.delete(id);
+    this.emit({ type: 'join-ended', id });
+  }
+
+  /** An offline join completes in the background, as the core does it: `contact-added`, then `join-ended`. */
+  completePending(id: string, seed: ContactSeed, sas: string): ContactView {
+    this.#pending.delete(id);
+    const c = this.addContact(seed, sas);
+    this.emit({ type: 'join-ended', id });
+    return c;
+  }
+
+  override async pendingJoins(): Promise<PendingJoinView[]> {
+    return this.pendingJoinsImpl();
   }
 
   setNetwork(status: NetworkStatus): void {

@@ -34,7 +34,14 @@ afterEach(() => {
 
 describe('runTui', () => {
   test('the mouse wheel scrolls the messages; reports are asked for only while no panel is open', async () => {
-    const launcher = createMemoryLauncher({ state: 'passphrase', passphrase: PASS, notes: 300 });
+    // Notes a minute apart ending at noon: no day separator among them (one would shift the counts).
+    const noon = new Date(2026, 10, 3, 12).getTime();
+    const launcher = createMemoryLauncher({
+      state: 'passphrase',
+      passphrase: PASS,
+      notes: 300,
+      now: () => noon,
+    });
     const s = streams();
     const done = runTui({ launcher, color: false, bell: false, initialPassphrase: PASS, ...s.io });
     await until(() => s.text().includes('note 300 ✓'));

@@ -3,11 +3,14 @@
  * contact — the selection marked with ">" (visible without colour) and highlighted, the verification
  * mark (✓ verified, ? not compared yet, ✗ the codes differed), the name, the unread count and the path
  * badge (LAN / direct / offline; short forms in a narrow pane). Shows a window around the selection
- * when there are more conversations than rows. Knows only what it is given.
+ * when there are more conversations than rows. Under them, dimmed, the offline joins in progress
+ * ("joining Ann… (waiting in the inviter's mailbox)", wrapped to the pane): they may take the rows the
+ * conversations do not need, and at least half the pane. Knows only what it is given.
  */
 import { Box, Text } from 'ink';
-import type { ContactView, ConversationId, ConversationSummary } from '../../app/api.ts';
+import type { ContactView, ConversationId, ConversationSummary, PendingJoinView } from '../../app/api.ts';
 import { pathLabel } from '../format/contact.ts';
+import { pendingJoinRows } from '../format/pending-join.ts';
 import { displayWidth, padEnd, sanitizeLine, truncate } from '../format/text.ts';
 import { pathStyle, useTheme, verificationStyle } from '../theme.ts';
 
@@ -15,6 +18,8 @@ export interface ContactsPaneProps {
   readonly conversations: readonly ConversationSummary[];
   readonly contacts: readonly ContactView[];
   readonly selected: ConversationId;
+  /** Offline joins in progress, oldest first. */
+  readonly joining: readonly PendingJoinView[];
   readonly width: number;
   readonly height: number;
 }
@@ -65,10 +70,31 @@ function Row(props: {
   );
 }
 
+/** The rows of the offline joins that fit in `room` rows: whole joins, then "+N more joins" if cut. */
+export function joiningRows(joins: readonly PendingJoinView[], width: number, room: number): string[] {
+  const rows: string[] = [];
+  // Two cells of indent (under the selection marker), one free at the right.
+  const blocks = joins.map((p) => pendingJoinRows(p, width - 3).map((r) => `  ${r}`));
+  const total = blocks.reduce((n, b) => n + b.length, 0);
+  const fit = total <= room ? room : room - 1;
+  let shown = 0;
+  for (const b of blocks) {
+    if (rows.length + b.length > fit) break;
+    rows.push(...b);
+    shown++;
+  }
+  if (shown < joins.length && room > 0)
+    rows.push(truncate(`  +${joins.length - shown} more joins`, width - 1));
+  return rows;
+}
+
 export function ContactsPane(props: ContactsPaneProps) {
   const theme = useTheme();
   const { conversations, selected, width, height } = props;
-  const slots = Math.max(0, height - 1);
+  const all = Math.max(0, height - 1);
+  const joinRoom = Math.max(Math.floor(all / 2), all - Math.min(conversations.length, all));
+  const joins = joiningRows(props.joining, width, joinRoom);
+  const slots = all - joins.length;
   const at = Math.max(
     0,
     conversations.findIndex((c) => c.id === selected),
@@ -98,6 +124,12 @@ export function ContactsPane(props: ContactsPaneProps) {
           selected={c.id === selected}
           width={width}
         />
+      ))}
+      {joins.map((r, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows of wrapped text have no identity of their own.
+        <Text key={i} {...theme.muted} wrap="truncate-end">
+          {r}
+        </Text>
       ))}
     </Box>
   );

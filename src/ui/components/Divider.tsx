@@ -1,6 +1,7 @@
 /**
- * The horizontal rules of the live frame, with the junction placed where the vertical divider between
- * the contacts pane and the message column runs. Knows only the geometry.
+ * The rules of the live frame: the bottom rule, with the junction placed where the vertical divider
+ * between the contacts pane and the message column runs; that divider; and the rule over the composer.
+ * Knows only the geometry.
  */
 import { Text } from 'ink';
 import { useTheme } from '../theme.ts';
@@ -31,6 +32,16 @@ export function VerticalRule(props: { readonly height: number; readonly teeAt?: 
       {Array.from({ length: props.height }, (_, i) =>
         i === props.teeAt ? theme.glyphs.teeRight : theme.glyphs.vertical,
       ).join('\n')}
+    </Text>
+  );
+}
+
+/** The rule between the message pane and the composer, across the right column. */
+export function HorizontalRule(props: { readonly width: number }) {
+  const theme = useTheme();
+  return (
+    <Text {...theme.border} wrap="truncate-end">
+      {theme.glyphs.horizontal.repeat(props.width)}
     </Text>
   );
 }

@@ -2,7 +2,7 @@
  * Picks the panel component for what the overlay state shows (help, invite, join, SAS prompt, safety
  * number, contacts, remove question, port-mapping and relay questions, mailbox suggestions, notice). Presentational: everything comes in through props.
  */
-import type { ContactView } from '../../app/api.ts';
+import type { ContactView, PendingJoinView } from '../../app/api.ts';
 import { suggestionLines } from '../format/mailbox.ts';
 import { sanitizeLine } from '../format/text.ts';
 import type { Layout } from '../layout.ts';
@@ -21,6 +21,8 @@ export interface OverlayViewProps {
   readonly visible: Visible;
   readonly layout: Layout;
   readonly contacts: readonly ContactView[];
+  /** Offline joins in progress (listed under the contacts). */
+  readonly joining: readonly PendingJoinView[];
   readonly now: number;
   /** SAS prompts queued after the one shown. */
   readonly waiting: number;
@@ -50,7 +52,14 @@ export function OverlayView(props: OverlayViewProps) {
     case 'safety':
       return <SafetyPanel contact={visible.contact} number={visible.number} layout={layout} />;
     case 'contacts':
-      return <ContactList contacts={props.contacts} width={width} rows={layout.panelRows} />;
+      return (
+        <ContactList
+          contacts={props.contacts}
+          joining={props.joining}
+          width={width}
+          rows={layout.panelRows}
+        />
+      );
     case 'confirm-remove': {
       const name = sanitizeLine(visible.name);
       return (
