@@ -13,7 +13,7 @@ import { decodeMailboxLocators, type MailboxLocator } from '../protocol/mailbox/
 import type { PendingJoinRow, PendingJoinsStore } from '../store/pending-joins-store.ts';
 import type { PendingJoinView } from './api.ts';
 import { JOIN_SLOT_FIRST_POLL_MS, JOIN_SLOT_MAX_POLL_MS } from './constants.ts';
-import type { AcceptOutcome, JoinedContact } from './invites.ts';
+import type { AcceptOutcome, JoinedContact } from './invite-contacts.ts';
 import { frameHash, JoinSlots } from './mailbox-join.ts';
 import type { MessagingContext } from './messaging-context.ts';
 

@@ -21,7 +21,7 @@ import { MAILBOX_TTL_SECONDS } from '../protocol/mailbox/constants.ts';
 import { createPendingJoinsStore, type PendingJoinsStore } from '../store/pending-joins-store.ts';
 import type { PendingJoinView } from './api.ts';
 import { JOIN_SLOT_SWEEP_GRACE_MS } from './constants.ts';
-import type { JoinedContact } from './invites.ts';
+import type { JoinedContact } from './invite-contacts.ts';
 import type { MessagingContext } from './messaging-context.ts';
 import { JoinInterruptedError } from './messaging-errors.ts';
 import { OfflineInviter } from './offline-inviter.ts';

@@ -26,8 +26,8 @@ import { samePublicIdentity } from '../protocol/identity.ts';
 import { decodeInviteBytes, encodeInviteBytes, type Invite } from '../protocol/invite/invite-code.ts';
 import { formatSasDigits } from '../protocol/sas.ts';
 import type { PendingJoinRow } from '../store/pending-joins-store.ts';
+import type { JoinedContact } from './invite-contacts.ts';
 import { checkRefusal, isRefusal, refusalTarget } from './invite-refusals.ts';
-import type { JoinedContact } from './invites.ts';
 import { frameHash, type SlotFrame } from './mailbox-join.ts';
 import { AlreadyContactError, JoinInterruptedError } from './messaging-errors.ts';
 import {
