@@ -3,7 +3,12 @@
  * group commit, then fetch of every slot, page by page), on one core, in process — the mailbox's own
  * cost, proofs solved beforehand. Printed beside raw node:sqlite inserts of the same rows into the same
  * kind of file (WAL, synchronous=FULL, same batch size) measured in the same run.
- * Run: npm run bench -- mailbox   (PVT_BENCH_ENVELOPES, default 4,000)
+ * Then, end to end (bench/_mailbox-e2e.ts): offline delivery through onion circuits between real daemons
+ * on loopback (3 relays, 1 mailbox, Ann, Ben) — per-message deposit time (send → stored) and the time
+ * from Ben's start to all messages stored at Ben, beside the direct delivery of as many messages with
+ * Ben online, measured in the same run.
+ * Run: npm run bench -- mailbox   (PVT_BENCH_ENVELOPES, default 4,000; PVT_BENCH_E2E_MESSAGES, default
+ * 20, 0 skips the end-to-end half)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,8 +28,10 @@ import { envelopeHash, mailboxIdOf, powBucketAt, solvePow } from '../src/protoco
 import { directionKeys, slotFor } from '../src/protocol/mailbox/tokens.ts';
 import { decodeResponse, encodeRequest } from '../src/protocol/mailbox/wire.ts';
 import { openMailboxStore } from '../src/store/mailbox-store.ts';
+import { type EndToEndFigures, runEndToEnd } from './_mailbox-e2e.ts';
 
 const N = Number(process.env.PVT_BENCH_ENVELOPES ?? 4000);
+const E2E_MESSAGES = Number(process.env.PVT_BENCH_E2E_MESSAGES ?? 20);
 const PER_SLOT = 20;
 const rng = createDrbg(new Uint8Array(randomBytes(32)));
 const dir = mkdtempSync(join(tmpdir(), 'pvt-bench-mbx-'));
@@ -132,6 +139,26 @@ console.log(
   `client proof of work at ${MAILBOX_POW_BASE_BITS} bits: ${solveMsPerDeposit.toFixed(2)} ms per deposit`,
 );
 console.log(`disk: ${stats.diskBytes} bytes for ${stats.envelopes} envelopes`);
+
+let e2e: EndToEndFigures | Record<string, never> = {};
+if (E2E_MESSAGES > 0) {
+  const f = await runEndToEnd(E2E_MESSAGES);
+  e2e = f;
+  console.log(
+    `end to end, ${f.e2eMessages} messages, real daemons on loopback, onion circuits (poll ${f.pollMs} ms):`,
+  );
+  console.log(
+    `  baseline, Ben online: send → delivered p50 ${f.directDeliveredP50Ms} ms, p95 ${f.directDeliveredP95Ms} ms; ${f.e2eMessages} at once all delivered in ${f.directBurstAllDeliveredMs} ms`,
+  );
+  console.log(
+    `  Ben away: send → stored (deposit through a circuit) p50 ${f.depositStoredP50Ms} ms, p95 ${f.depositStoredP95Ms} ms (${f.depositVsDirectP50}× direct p50)`,
+  );
+  console.log(
+    `  Ben back (Ann away): daemon serving after ${f.benDaemonStartMs} ms; all ${f.e2eMessages} stored at Ben ${f.benStartToAllStoredMs} ms after its start, ${f.benServingToAllStoredMs} ms after serving (${f.offlineFetchVsDirectBurst}× the direct burst)`,
+  );
+  console.log(`  Ann back: all ${f.e2eMessages} delivered ${f.annStartToAllDeliveredMs} ms after her start`);
+  console.log(`  circuits opened at the relays: ${f.relayCircuitsOpened}`);
+}
 console.log(
   JSON.stringify({
     bench: 'mailbox',
@@ -143,5 +170,7 @@ console.log(
     ratioToRawInserts: Number((perSecond / rawPerSecond).toFixed(3)),
     powMsPerDeposit: Number(solveMsPerDeposit.toFixed(3)),
     diskBytesPerEnvelope: Math.round(stats.diskBytes / Math.max(1, stats.envelopes)),
+    ...e2e,
   }),
 );
+process.exit(0);

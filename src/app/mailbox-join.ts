@@ -3,18 +3,19 @@
  * the mailboxes it names, keyed by the invite secret (src/protocol/mailbox/join.ts). `deposit` seals a
  * handshake message for the current epoch's slot of our direction and deposits it into every mailbox
  * (one must take it; the sealing is deterministic per epoch, so a repeated deposit is stored once);
- * `fetch` reads the other direction's slots and hands out every whole message found, **without
- * deleting it**: a message is deleted only when its hash is in the `discard` set of a later fetch, that
- * is after the side that read it has durably acted on it (offline-join.ts). Knows nothing about the
- * handshake's contents, contacts or the store.
+ * `fetch` reads the other direction's slots (net/mailbox/slot-reader.ts, as the mailbox route does)
+ * and hands out every whole message found, **without deleting it**: a message is deleted only when
+ * its hash is in the `discard` set of a later fetch, that is after the side that read it has durably
+ * acted on it (offline-join.ts). Knows nothing about the handshake's contents, contacts or the store.
  */
 import { concatBytes, type Rng, toHex, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
 import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
 import type { Logger } from '../log/logger.ts';
-import { MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
+import { withEachMailbox } from '../net/mailbox/client.ts';
+import { deleteEnvelopes, type EnvelopeRef, readSlots } from '../net/mailbox/slot-reader.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
-import { openEnvelope, Reassembler, sealEnvelopes } from '../protocol/mailbox/envelope.ts';
+import { sealEnvelopes } from '../protocol/mailbox/envelope.ts';
 import {
   decodeJoinPayload,
   encodeJoinPayload,
@@ -22,7 +23,6 @@ import {
   joinDirectionKeys,
 } from '../protocol/mailbox/join.ts';
 import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
-import { mailboxIdOf } from '../protocol/mailbox/pow.ts';
 import { type DirectionKeys, epochAt, pollEpochs, slotFor } from '../protocol/mailbox/tokens.ts';
 import { MailboxUnavailableError } from './mailbox-route.ts';
 
@@ -101,71 +101,31 @@ export class JoinSlots {
       .map((e) => slotFor(keys, e));
     const frames = new Map<string, SlotFrame>();
     let reached = 0;
-    for (const mailbox of this.#init.mailboxes) {
-      if (signal.aborted) break;
-      try {
-        const channel = await transport.open(mailbox, { signal });
-        try {
-          const session = new MailboxSession({
-            channel,
-            mailboxId: mailboxIdOf(mailbox.peerId),
-            rng: this.#init.rng,
-            now: this.#init.now,
-            signal,
-          });
-          const got = await session.fetch(slots.map((s) => s.fetchCap));
-          reached++;
-          // Envelope hashes per fragmented message, so that a discarded frame's envelopes are named.
-          const reassembler = new Reassembler();
-          const parts = new Map<string, { slot: number; hashes: Uint8Array[] }>();
-          const drop = new Map<number, Uint8Array[]>();
-          for (const g of got) {
-            const slot = slots[g.slot];
-            if (!slot) continue;
-            let fragment: ReturnType<typeof openEnvelope>;
-            try {
-              fragment = openEnvelope(keys.envelopeKey, slot.epoch, g.envelope);
-            } catch (error) {
-              this.#init.logger.info('join_slot.envelope_dropped', {
-                code: String((error as { code?: unknown }).code ?? 'error'),
-              });
-              continue;
-            }
-            const key = `${g.slot}:${toHex(fragment.messageId)}`;
-            const entry = parts.get(key) ?? { slot: g.slot, hashes: [] };
-            entry.hashes.push(g.hash);
-            parts.set(key, entry);
-            const payload = reassembler.add(fragment);
-            if (!payload) continue;
-            let frame: Uint8Array;
-            try {
-              frame = decodeJoinPayload(payload);
-            } catch {
-              continue;
-            }
-            const hash = frameHash(frame);
-            if (discard === 'all' || discard.has(hash)) {
-              const list = drop.get(entry.slot) ?? [];
-              list.push(...entry.hashes);
-              drop.set(entry.slot, list);
-            } else if (!frames.has(hash)) {
-              frames.set(hash, { frame, hash });
-            }
+    await withEachMailbox(
+      { transport, mailboxes: this.#init.mailboxes, rng: this.#init.rng, now: this.#init.now, signal },
+      async (session) => {
+        const read = await readSlots(session, slots, keys.envelopeKey, (code) =>
+          this.#init.logger.info('join_slot.envelope_dropped', { code }),
+        );
+        reached++;
+        const drop: EnvelopeRef[] = [];
+        for (const p of read.payloads) {
+          let frame: Uint8Array;
+          try {
+            frame = decodeJoinPayload(p.payload);
+          } catch {
+            continue;
           }
-          for (const [i, hashes] of drop) {
-            const slot = slots[i];
-            if (slot) await session.delete(slot.deleteCap, hashes);
-          }
-        } finally {
-          await channel.close().catch(() => undefined);
+          const hash = frameHash(frame);
+          if (discard === 'all' || discard.has(hash)) drop.push(...p.envelopes);
+          else if (!frames.has(hash)) frames.set(hash, { frame, hash });
         }
-      } catch (error) {
-        if (signal.aborted) break;
-        this.#init.logger.info('join_slot.fetch_failed', {
-          code: String((error as { code?: unknown }).code ?? 'error'),
-        });
-      }
-    }
+        await deleteEnvelopes(session, slots, drop);
+      },
+      (code) => {
+        if (!signal.aborted) this.#init.logger.info('join_slot.fetch_failed', { code });
+      },
+    );
     return { frames: [...frames.values()], reached };
   }
 }

@@ -3,9 +3,10 @@
  * Peer hands sealed ratchet frames here, and they are deposited — each split into 4 KiB envelopes
  * sealed for the current epoch's slot of the pair's direction — into the contact's mailboxes, through
  * the transport the network offers (an onion circuit; the direct transport only in tests that say so).
- * The other half fetches: on start, on network change and periodically (jittered), it empties this
- * user's own mailboxes of every contact's slots, reassembles, hands each frame to the normal inbound
- * path (dedup, decrypt, store, receipt — exactly once) and deletes what it fetched once it is stored.
+ * The other half fetches: on start, on network change and periodically (jittered; sooner after a pass
+ * that missed a mailbox), it reads this user's own mailboxes' slots of every contact (slot-reader.ts),
+ * hands the whole frames of a read together to the normal inbound path (dedup, decrypt, store, receipt —
+ * exactly once; one commit and one receipt) and deletes their envelopes once they are stored.
  * Envelopes are sealed deterministically per (epoch, frame), so a resend in the same epoch is the same
  * envelope and the mailbox keeps one copy. Knows nothing about sessions or the UI.
  */
@@ -13,12 +14,12 @@ import { concatBytes, type Rng, u64be, utf8 } from '../crypto/bytes.ts';
 import { createDrbg } from '../crypto/drbg.ts';
 import { hmacSha256, sha256Hash } from '../crypto/primitives.ts';
 import type { Logger } from '../log/logger.ts';
-import { MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
+import { type MailboxSession, withEachMailbox } from '../net/mailbox/client.ts';
+import { deleteEnvelopes, readSlots } from '../net/mailbox/slot-reader.ts';
 import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Identity } from '../protocol/identity.ts';
-import { openEnvelope, Reassembler, sealEnvelopes } from '../protocol/mailbox/envelope.ts';
+import { sealEnvelopes } from '../protocol/mailbox/envelope.ts';
 import type { MailboxLocator } from '../protocol/mailbox/locator.ts';
-import { mailboxIdOf } from '../protocol/mailbox/pow.ts';
 import {
   type DirectionKeys,
   directionKeys,
@@ -39,6 +40,11 @@ export const MAILBOX_RESEND_AFTER_MS = 10 * 60 * 1000;
 export const MAILBOX_POLL_MS = 5 * 60 * 1000;
 /** A fetch asked for while one runs waits for it and runs once more, at most this soon after. */
 const MAILBOX_FETCH_SOON_MS = 500;
+/**
+ * A fetch that could not reach every mailbox (the onion layer still starting, a mailbox down) is tried
+ * again after this long, doubling up to the poll period — not only at the next poll, 5 minutes later.
+ */
+export const MAILBOX_FETCH_RETRY_MS = 1_000;
 
 export interface MailboxRouteInit {
   readonly identity: Identity;
@@ -58,11 +64,12 @@ export interface MailboxRouteInit {
   readonly logger: Logger;
   readonly pollMs?: number;
   /**
-   * Crash tests only (PVT_TEST_MAILBOX_KILL=deposits:N or stored:N): called after every envelope
-   * deposited and every fetched frame stored, with the running counts, so a test can SIGKILL the
-   * process on a progress counter rather than on a timer.
+   * Crash tests only (PVT_TEST_MAILBOX_KILL=deposits:N, handed:N or stored:N): called after every
+   * envelope deposited, every fetched frame handed to the inbound path (before the commit that stores
+   * the read's frames) and every fetched frame stored, with the running counts, so a test can SIGKILL
+   * the process on a progress counter rather than on a timer.
    */
-  readonly progress?: (what: 'deposits' | 'stored', count: number) => void;
+  readonly progress?: (what: 'deposits' | 'handed' | 'stored', count: number) => void;
 }
 
 export class MailboxUnavailableError extends AppError {
@@ -78,14 +85,17 @@ export class MailboxRoute implements DeliveryRoute {
   readonly #init: MailboxRouteInit;
   readonly #log: Logger;
   readonly #keys = new Map<string, DirectionKeys>();
-  readonly #reassemblers = new Map<string, Reassembler>();
   /** Per contact: the oldest epoch still worth polling (everything before was emptied). */
   readonly #since = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #fetching: Promise<void> | undefined;
   #again = false;
+  #retryMs = MAILBOX_FETCH_RETRY_MS;
   #stopped = true;
+  /** Aborted by `stop()`: a fetch under way ends (its mailbox requests are cut). */
+  #stop = new AbortController();
   #deposits = 0;
+  #handed = 0;
   #stored = 0;
 
   constructor(init: MailboxRouteInit) {
@@ -160,11 +170,13 @@ export class MailboxRoute implements DeliveryRoute {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#stop = new AbortController();
     this.fetchSoon();
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#stop.abort();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -194,100 +206,81 @@ export class MailboxRoute implements DeliveryRoute {
           this.#log.warn('mailbox.fetch_failed', {
             code: String((error as { code?: unknown }).code ?? 'error'),
           });
+          return false;
         })
-        .finally(() => {
+        .then((complete) => {
           this.#fetching = undefined;
           const poll = this.#init.pollMs ?? MAILBOX_POLL_MS;
           if (this.#again) {
             this.#again = false;
             this.#schedule(MAILBOX_FETCH_SOON_MS);
-          } else this.#schedule(poll * (0.8 + 0.4 * this.#init.random()));
+          } else if (!complete && this.#retryMs < poll) {
+            this.#schedule(this.#retryMs * (0.8 + 0.4 * this.#init.random()));
+            this.#retryMs *= 2;
+          } else {
+            if (complete) this.#retryMs = MAILBOX_FETCH_RETRY_MS;
+            this.#schedule(poll * (0.8 + 0.4 * this.#init.random()));
+          }
         });
     }, delayMs);
     this.#timer.unref?.();
   }
 
-  async #fetchAll(): Promise<void> {
+  /** One pass over the user's mailboxes; false when one could not be reached or emptied. */
+  async #fetchAll(): Promise<boolean> {
     const transport = this.#init.transport();
     const mine = this.#init.ownMailboxes();
-    if (!transport || mine.length === 0) return;
+    if (!transport || mine.length === 0) return true;
     const contacts = this.#init.contacts().filter((c) => c.verification !== 'rejected');
-    if (contacts.length === 0) return;
+    if (contacts.length === 0) return true;
     const nowEpoch = epochAt(this.#init.now());
-    let emptiedAll = true;
-    for (const mailbox of mine) {
-      let channel: Awaited<ReturnType<MailboxTransport['open']>>;
-      try {
-        channel = await transport.open(mailbox);
-      } catch (error) {
-        emptiedAll = false;
-        this.#log.info('mailbox.unreachable', {
-          code: String((error as { code?: unknown }).code ?? 'error'),
-        });
-        continue;
-      }
-      try {
-        const session = new MailboxSession({
-          channel,
-          mailboxId: mailboxIdOf(mailbox.peerId),
-          rng: this.#init.rng,
-          now: this.#init.now,
-        });
+    const { took } = await withEachMailbox(
+      {
+        transport,
+        mailboxes: mine,
+        rng: this.#init.rng,
+        now: this.#init.now,
+        signal: this.#stop.signal,
+      },
+      async (session) => {
         // One request per contact (its slots of the epochs still worth polling, oldest first), so a
         // mailbox does not see one reader's contacts side by side in a request.
         for (const row of contacts) {
-          if (this.#stopped) return;
+          this.#stop.signal.throwIfAborted();
           await this.#fetchContact(session, row, nowEpoch);
         }
-      } catch (error) {
-        emptiedAll = false;
-        this.#log.info('mailbox.fetch_interrupted', {
-          code: String((error as { code?: unknown }).code ?? 'error'),
-        });
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    }
+      },
+      (code) => this.#log.info('mailbox.fetch_incomplete', { code }),
+    );
+    const emptiedAll = took === mine.length && !this.#stopped;
     if (emptiedAll) for (const row of contacts) this.#since.set(row.id, Math.max(0, nowEpoch - 1));
+    return emptiedAll;
   }
 
+  /**
+   * Reads the contact's slots of one mailbox, hands every whole frame to the inbound path at once (they
+   * are stored in one transaction and acknowledged by one receipt), and once each was stored or dropped
+   * deletes its envelopes — and those that did not open. A crash in between fetches them again; the
+   * inbound dedup drops them and acknowledges again. A frame missing a fragment stays in the mailbox.
+   */
   async #fetchContact(session: MailboxSession, row: ContactRow, nowEpoch: number): Promise<void> {
     const keys = this.#direction(row, false);
     const slots = pollEpochs(nowEpoch, this.#since.get(row.id) ?? 0)
       .reverse()
       .map((e) => slotFor(keys, e));
-    const got = await session.fetch(slots.map((s) => s.fetchCap));
-    if (got.length === 0) return;
-    let reassembler = this.#reassemblers.get(row.id);
-    if (!reassembler) {
-      reassembler = new Reassembler();
-      this.#reassemblers.set(row.id, reassembler);
-    }
-    const done = new Map<number, Uint8Array[]>();
-    for (const g of got) {
-      const slot = slots[g.slot];
-      if (!slot) continue;
-      try {
-        const frame = reassembler.add(openEnvelope(keys.envelopeKey, slot.epoch, g.envelope));
-        // Stored (or dropped as a duplicate) before anything is deleted: a crash in between fetches it
-        // again, and the inbound path's dedup makes that harmless.
-        if (frame) {
-          await this.#init.inbound(row.id, frame);
-          this.#init.progress?.('stored', ++this.#stored);
-        }
-      } catch (error) {
-        this.#log.info('mailbox.envelope_dropped', {
-          code: String((error as { code?: unknown }).code ?? 'error'),
-        });
-      }
-      const list = done.get(g.slot) ?? [];
-      list.push(g.hash);
-      done.set(g.slot, list);
-    }
-    for (const [i, hashes] of done) {
-      const slot = slots[i];
-      if (slot) await session.delete(slot.deleteCap, hashes);
-    }
-    this.#log.info('mailbox.fetched', { envelopes: got.length });
+    const read = await readSlots(session, slots, keys.envelopeKey, (code) =>
+      this.#log.info('mailbox.envelope_dropped', { code }),
+    );
+    if (read.fetched === 0) return;
+    await Promise.all(
+      read.payloads.map(async (p) => {
+        const handled = this.#init.inbound(row.id, p.payload);
+        this.#init.progress?.('handed', ++this.#handed);
+        await handled;
+        this.#init.progress?.('stored', ++this.#stored);
+      }),
+    );
+    await deleteEnvelopes(session, slots, [...read.unreadable, ...read.payloads.flatMap((p) => p.envelopes)]);
+    this.#log.info('mailbox.fetched', { envelopes: read.fetched, frames: read.payloads.length });
   }
 }

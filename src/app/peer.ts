@@ -1,6 +1,6 @@
 /**
  * One contact's messaging state (docs/messaging.md, "The Peer"): its ratchet session, its outgoing queue
- * (oldest first; a window in flight; resend and go-back-N), the receipts it owes, its waiters (session
+ * (oldest first; a window in flight, each item paced by the route that took it; resend and go-back-N), the receipts it owes, its waiters (session
  * ready, queue drained), its presence (path) and its one backoff.
  *
  * `advance(what, step)` is the only place a transaction that touches the session runs: `step` works on a
@@ -107,6 +107,12 @@ interface QueuedItem {
 /** The state a text shows once a route took it: 'sent' (direct) or 'stored' (in a mailbox). */
 type HandedState = 'sent' | 'stored';
 
+/** An item handed to a route and not acknowledged yet: when, and which route took it. */
+interface InFlight {
+  readonly at: number;
+  readonly route: DeliveryRoute;
+}
+
 export interface PeerInit {
   readonly id: string;
   readonly ctx: MessagingContext;
@@ -137,8 +143,8 @@ export class Peer {
   readonly #skip: SkipAllowance;
   /** The outgoing queue (mirror of the contact's outbox rows), oldest first. */
   #queue: Map<string, QueuedItem> | undefined;
-  /** id → when it was last handed to a route (this connection). */
-  readonly #inflight = new Map<string, number>();
+  /** id → when and to which route it was last handed. */
+  readonly #inflight = new Map<string, InFlight>();
   /** Texts handed to a route whose `sent` state is not on disk yet (it rides the next commit). */
   readonly #sentUnsaved = new Map<string, HandedState>();
   /** Texts shown as sent (in memory until delivered). */
@@ -148,7 +154,11 @@ export class Peer {
   #again = false;
   #retryMs = RETRY_INITIAL_MS;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #resendMs: number | undefined;
+  /**
+   * Per route (by name): how long its unacknowledged items wait before they are sent again — the
+   * route's `resendAfterMs`, doubling while no receipt comes, up to max(resendAfterMs, RESEND_MAX_MS).
+   */
+  readonly #resendWait = new Map<string, number>();
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #inq: { wire: Uint8Array; done: () => void }[] = [];
   #drainScheduled: ReturnType<typeof setImmediate> | undefined;
@@ -297,7 +307,10 @@ export class Peer {
 
   // ── presence ──
 
-  /** The contact connected: retry at once, from a fresh backoff. */
+  /**
+   * The contact connected: retry at once, from a fresh backoff. The pump then finds the first route
+   * ready, and items waiting in a later route (the contact's mailbox) go again through it at once.
+   */
   online(path: PathBadge): void {
     this.#path = path;
     this.#retryMs = RETRY_INITIAL_MS;
@@ -305,11 +318,22 @@ export class Peer {
     this.kick();
   }
 
-  /** The contact dropped: whatever was in flight is sent again from the oldest on reconnect. */
+  /**
+   * The contact dropped: what was in flight on its connection (the first route) is sent again from the
+   * oldest, now — through the next route that is ready (its mailbox), else on reconnect. Items already
+   * in a later route keep their resend time.
+   */
   offline(): void {
     this.#path = 'offline';
-    this.#inflight.clear();
-    this.#clearResend();
+    const first = this.#init.routes()[0];
+    let dropped = false;
+    for (const [id, f] of this.#inflight) {
+      if (f.route !== first) continue;
+      this.#inflight.delete(id);
+      dropped = true;
+    }
+    this.#armResend();
+    if (dropped) this.kick();
   }
 
   /** The outbound stream broke: go back to the oldest unacknowledged item. */
@@ -529,9 +553,8 @@ export class Peer {
       if (texts.has(id)) this.#ctx.emit({ type: 'message-state', id, state: 'delivered' });
     }
     if (queue.size === 0) for (const w of [...this.#drainWaiters]) w();
-    this.#resendMs = undefined;
-    this.#clearResend();
-    if (this.#inflight.size > 0) this.#armResend();
+    this.#resendWait.clear();
+    this.#armResend();
     this.kick();
   }
 
@@ -569,16 +592,25 @@ export class Peer {
       this.#scheduleRetry();
       return;
     }
+    const routes = this.#init.routes();
+    const rank = (r: DeliveryRoute) => {
+      const i = routes.indexOf(r);
+      return i < 0 ? routes.length : i;
+    };
+    const rankNow = rank(route);
     for (;;) {
       if (this.#stopped) return;
       const due: QueuedItem[] = [];
       let seen = 0;
       for (const item of queue.values()) {
         if (++seen > WINDOW || due.length >= OUTBOX_BATCH) break;
-        if (!this.#inflight.has(item.id)) due.push(item);
+        // Not in flight, or waiting in a later route than this one (in the contact's mailbox while the
+        // contact can now be reached directly): send it now.
+        const f = this.#inflight.get(item.id);
+        if (!f || rank(f.route) > rankNow) due.push(item);
       }
       if (due.length === 0) {
-        this.#armResend(route);
+        this.#armResend();
         return;
       }
       if (due.some((i) => i.wire === undefined)) this.#seal(due);
@@ -596,7 +628,9 @@ export class Peer {
         );
       } catch (error) {
         ctx.logger.debug('outbox.send_failed', { code: (error as { name?: string }).name ?? 'unknown' });
-        this.#inflight.clear();
+        // Go back to the oldest item this route took; what waits in another route keeps its time.
+        for (const [id, f] of this.#inflight) if (f.route === route) this.#inflight.delete(id);
+        this.#armResend();
         this.#scheduleRetry();
         return;
       }
@@ -604,7 +638,7 @@ export class Peer {
       const at = ctx.now();
       for (const b of batch) {
         if (!queue.has(b.id)) continue; // delivered while the write was under way
-        this.#inflight.set(b.id, at);
+        this.#inflight.set(b.id, { at, route });
         if (b.kind === 'text' && !this.#sent.has(b.id)) {
           const state = route.handedState ?? 'sent';
           this.#sent.set(b.id, state);
@@ -613,7 +647,7 @@ export class Peer {
         }
       }
       this.#retryMs = RETRY_INITIAL_MS;
-      this.#armResend(route);
+      this.#armResend();
       if (batch.length < due.length) return;
     }
   }
@@ -692,25 +726,50 @@ export class Peer {
     this.#retryTimer = undefined;
   }
 
-  #armResend(route?: DeliveryRoute): void {
-    if (this.#stopped || this.#resendTimer !== undefined || this.#inflight.size === 0) return;
-    const base = route?.resendAfterMs ?? this.#init.routes()[0]?.resendAfterMs ?? RESEND_MAX_MS;
-    const wait = this.#resendMs ?? base;
-    this.#resendMs = wait;
-    this.#resendTimer = setTimeout(() => {
-      this.#resendTimer = undefined;
-      if (this.#inflight.size === 0) return;
-      const oldest = Math.min(...this.#inflight.values());
-      if (this.#ctx.now() - oldest >= wait - 1) {
-        this.#ctx.logger.debug('outbox.resend', { inflight: this.#inflight.size });
-        this.#inflight.clear();
-        this.#resendMs = Math.min(wait * 2, RESEND_MAX_MS);
-        this.kick();
-      } else {
-        this.#armResend(route);
-      }
-    }, wait);
+  /** How long an item handed to `route` waits for its receipt now. */
+  #resendWaitOf(route: DeliveryRoute): number {
+    return this.#resendWait.get(route.name) ?? route.resendAfterMs;
+  }
+
+  /**
+   * (Re)arms the one resend timer for the first in-flight item whose route's wait runs out: each item
+   * waits the wait of the route that took it (direct: seconds; mailbox: minutes), so a frame deposited in
+   * a mailbox is not deposited again every minute.
+   */
+  #armResend(): void {
+    this.#clearResend();
+    if (this.#stopped || this.#inflight.size === 0) return;
+    let dueAt = Number.POSITIVE_INFINITY;
+    for (const f of this.#inflight.values()) dueAt = Math.min(dueAt, f.at + this.#resendWaitOf(f.route));
+    this.#resendTimer = setTimeout(
+      () => {
+        this.#resendTimer = undefined;
+        this.#resendDue();
+      },
+      Math.max(0, dueAt - this.#ctx.now()),
+    );
     this.#resendTimer.unref?.();
+  }
+
+  /** The resend timer fired: if an item waited its route's wait, go back to the oldest (go-back-N). */
+  #resendDue(): void {
+    if (this.#stopped || this.#inflight.size === 0) return;
+    const now = this.#ctx.now();
+    const late = new Set<DeliveryRoute>();
+    for (const f of this.#inflight.values()) {
+      if (now - f.at >= this.#resendWaitOf(f.route) - 1) late.add(f.route);
+    }
+    if (late.size === 0) {
+      this.#armResend();
+      return;
+    }
+    for (const route of late) {
+      const cap = Math.max(route.resendAfterMs, RESEND_MAX_MS);
+      this.#resendWait.set(route.name, Math.min(this.#resendWaitOf(route) * 2, cap));
+    }
+    this.#ctx.logger.debug('outbox.resend', { inflight: this.#inflight.size });
+    this.#inflight.clear();
+    this.kick();
   }
 
   #clearResend(): void {

@@ -81,10 +81,6 @@ function toView(m: StoredMessage): MessageView {
   };
 }
 
-/**
- * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (or stored:N) makes this process SIGKILL itself right
- * after its N-th mailbox deposit (or N-th frame fetched and stored) — a kill -9 on a progress counter.
- */
 /** How often the join slots of live invites are fetched: PVT_MAILBOX_POLL_MS (tests) or the mailbox poll. */
 function joinPollMs(): number {
   const ms = Number(process.env.PVT_MAILBOX_POLL_MS);
@@ -103,8 +99,13 @@ function joinAnswerWaitMs(): number {
   return Number.isInteger(ms) && ms > 0 ? ms : JOIN_ANSWER_WAIT_MS;
 }
 
+/**
+ * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (handed:N, stored:N) makes this process SIGKILL itself
+ * right after its N-th mailbox deposit (N-th fetched frame handed to the inbound path, before their
+ * commit; N-th fetched frame stored, before any delete) — a kill -9 on a progress counter.
+ */
 function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
-  const m = /^(deposits|stored):(\d+)$/.exec(spec ?? '');
+  const m = /^(deposits|handed|stored):(\d+)$/.exec(spec ?? '');
   if (!m) return {};
   const what = m[1];
   const at = Number(m[2]);

@@ -28,7 +28,11 @@ export interface DeliveryRoute {
    * say that). Rejects on any failure: the Peer backs off and later sends the same bytes again.
    */
   send(target: RouteTarget, frames: readonly Uint8Array[], signal: AbortSignal): Promise<void>;
-  /** How long a frame handed to this route may wait for its receipt before it is sent again. */
+  /**
+   * How long a frame handed to this route may wait for its receipt before it is sent again; the Peer
+   * doubles it while no receipt comes, up to max(resendAfterMs, RESEND_MAX_MS). Per route: a frame in
+   * the contact's mailbox waits the mailbox route's minutes, not the direct route's seconds.
+   */
   readonly resendAfterMs: number;
   /** The state a text shows once this route took it: 'sent' (default) or 'stored' (a mailbox route). */
   readonly handedState?: 'sent' | 'stored';

@@ -4,9 +4,11 @@
  * Ben. Each kill is a SIGKILL on a progress counter (PVT_TEST_MAILBOX_KILL: the daemon kills itself
  * right after its N-th deposit, or its N-th fetched frame stored), never on a timer. Ben is away; Ann's
  * daemon is killed after 5 deposits and, restarted, after 12; restarted again it deposits the rest.
- * Ben's daemon is killed after 6 fetched messages were stored (before anything was deleted) and,
- * restarted, after 14 (Ann away meanwhile, so all of it comes from the mailbox); restarted again it
- * fetches the rest. In the end: 0 lost, 0 duplicated (counted),
+ * Ben's daemon reads all 20 in one fetch and stores them in one commit (the frames of a read are handed
+ * together): it is killed once after handing 6 of them to the inbound path (before that commit) and,
+ * restarted, once after 14 were stored (after the commit, before anything was deleted) — Ann away
+ * meanwhile, so all of it comes from the mailbox; restarted again it reads them again, drops them as
+ * duplicates and deletes them. In the end: 0 lost, 0 duplicated (counted),
  * in order, all delivered at Ann, the mailbox empty.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -123,10 +125,14 @@ describe('kill -9 during deposits and during fetches', () => {
     // back); his receipts wait for her.
     ann.daemon.child.kill('SIGTERM');
     await ann.daemon.exited;
-    for (const point of [6, 14]) {
-      await runUntilKilled(ben, `stored:${point}`);
+    // Killed before the read's commit: nothing stored. Killed after it: all of the read stored.
+    for (const [point, storedThen] of [
+      ['handed:6', 0],
+      ['stored:14', COUNT],
+    ] as const) {
+      await runUntilKilled(ben, point);
       const stored = await inbound();
-      expect(stored.map((m) => m.body)).toEqual(Array.from({ length: point }, (_, i) => body(i)));
+      expect(stored.map((m) => m.body)).toEqual(Array.from({ length: storedThen }, (_, i) => body(i)));
       // Killed before deleting: the mailbox still holds everything.
       expect(await held()).toBe(COUNT);
     }
