@@ -9,6 +9,9 @@
  *   answer wait (PVT_JOIN_ANSWER_WAIT_MS) Ann gives it up — a refusal naming Dee's request, her message 2
  *   withdrawn — and answers Cy: Cy and Ann have each other with the same SAS. Dee, back, reads the
  *   refusal: his pending join ends, and he deletes the refusal.
+ * - Six requests nobody follows up: five are answered and given up in turn (each counted), the sixth
+ *   is refused as revoked (MAX_JOIN_ATTEMPTS_PER_INVITE): giving up does not give a man in the middle
+ *   more than five chances.
  * - An invite expires with an answer nobody took and a request that came too late: its inviter, back,
  *   empties both join slots; the joiner's expired pending join is dropped when its profile is opened,
  *   even without the network.
@@ -193,6 +196,33 @@ describe('offline join edges', () => {
     await waitFor('the refusal deleted', async () =>
       (await asJoiner.fetch(new Set(), signal)).frames.length === 0 ? true : undefined,
     );
+  }, 90_000);
+
+  test('every answer counts: after five, given up one by one, the sixth request is refused as revoked', async () => {
+    const { code } = await ann.api.createInvite({ expiresInMs: 180_000 });
+    const invite = decodeInviteText(code, { nowMs: Date.now() });
+    const asJoiner = slotsOf(code, 'request');
+    const fake = generateIdentity({ displayName: 'Mallory', nowMs: Date.now(), rng });
+    const requests = Array.from({ length: 6 }, () =>
+      createJoinRequest({ invite, identity: fake, locator: invite.inviter, nowMs: Date.now(), rng }),
+    );
+    for (const r of requests) await asJoiner.deposit(r.message, signal);
+    // Nobody reveals: each answer gives way to the next request once it is older than the answer wait.
+    const replies = await waitFor(
+      'a refusal for each request',
+      async () => {
+        const frames = (await asJoiner.fetch(new Set(), signal)).frames;
+        return frames.filter((f) => isRefusal(f.frame)).length === 6 ? frames : undefined;
+      },
+      60_000,
+    );
+    const reasons = replies.map((f) => f.frame[1]);
+    expect(reasons.filter((r) => r === 9)).toHaveLength(5); // abandoned: answered, counted, given up
+    expect(reasons.filter((r) => r === 6)).toHaveLength(1); // revoked: MAX_JOIN_ATTEMPTS_PER_INVITE reached
+    expect(new Set(replies.map((f) => refusalTarget(f.frame)))).toEqual(
+      new Set(requests.map((r) => frameHash(r.message))),
+    );
+    expect(replies.map(typeOf).every((t) => t === 'refusal')).toBe(true); // every message 2 withdrawn
   }, 90_000);
 
   test('an expired invite: the inviter empties its join slots; an expired join is dropped at open, offline too', async () => {
