@@ -69,7 +69,9 @@ export class OfflineInviter {
         discard.add(f.hash);
         continue;
       }
-      (type === 'joinRequest' ? requests : strays).push(f);
+      if (type === 'joinRequest') requests.push(f);
+      else if (type === 'joinerReveal') strays.push(f);
+      else discard.add(f.hash); // not a joiner's message: nobody's business here
     }
     for (const f of requests) {
       if (signal.aborted || this.#rt.isRunning(id)) return;
