@@ -80,6 +80,19 @@ export const MAX_SEARCH_TEXT_CHARS = 200;
 export const JOIN_SLOT_FIRST_POLL_MS = 2_000;
 /** The longest wait between two fetches of a pending join's slots: the join completes at most this long after the other side answered. */
 export const JOIN_SLOT_MAX_POLL_MS = 30_000;
+/**
+ * An inviter answering a join through its mailboxes gives up on the answer (message 2 out, no message 3)
+ * once it is this old **and** another request for the same invite is waiting: the attempt stays counted,
+ * the waiting request is answered next. Alone, an answer waits until the invite expires (the joiner may be
+ * offline for hours). PVT_JOIN_ANSWER_WAIT_MS overrides it (tests).
+ */
+export const JOIN_ANSWER_WAIT_MS = 10 * 60_000;
+/**
+ * An invite's join slots are emptied by its inviter (unread refusals, an answer nobody took, requests
+ * that came too late) once it expired this long ago: a margin for the joiner's clock, since a joiner
+ * gives up at the expiry by its own. PVT_JOIN_SWEEP_GRACE_MS overrides it (tests).
+ */
+export const JOIN_SLOT_SWEEP_GRACE_MS = 10 * 60_000;
 
 /** How many mailboxes a user is advised to have (one may be down when a contact deposits). */
 export const MAILBOX_RECOMMENDED = 2;

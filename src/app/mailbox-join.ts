@@ -85,11 +85,12 @@ export class JoinSlots {
 
   /**
    * Fetches the incoming slots of every mailbox once: the whole frames found (each once, whatever the
-   * number of mailboxes holding it), except those named in `discard`, whose envelopes are deleted.
+   * number of mailboxes holding it), except those named in `discard` (or all of them), whose envelopes
+   * are deleted.
    * `reached` counts the mailboxes that answered.
    */
   async fetch(
-    discard: ReadonlySet<string>,
+    discard: ReadonlySet<string> | 'all',
     signal: AbortSignal,
   ): Promise<{ frames: SlotFrame[]; reached: number }> {
     const transport = this.#init.transport();
@@ -116,7 +117,7 @@ export class JoinSlots {
             continue;
           }
           const hash = frameHash(frame);
-          if (discard.has(hash)) drop.push(...p.envelopes);
+          if (discard === 'all' || discard.has(hash)) drop.push(...p.envelopes);
           else if (!frames.has(hash)) frames.set(hash, { frame, hash });
         }
         await deleteEnvelopes(session, slots, drop);

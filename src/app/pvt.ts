@@ -41,6 +41,8 @@ import { SELF_CONVERSATION } from './api.ts';
 import {
   DEFAULT_MESSAGE_PAGE,
   FAILURE_TEXT,
+  JOIN_ANSWER_WAIT_MS,
+  JOIN_SLOT_SWEEP_GRACE_MS,
   MAX_MESSAGE_BODY_BYTES,
   MAX_MESSAGE_PAGE,
   SELF_TITLE,
@@ -83,6 +85,18 @@ function toView(m: StoredMessage): MessageView {
 function joinPollMs(): number {
   const ms = Number(process.env.PVT_MAILBOX_POLL_MS);
   return Number.isInteger(ms) && ms > 0 ? ms : MAILBOX_POLL_MS;
+}
+
+/** How long after an invite's expiry its join slots are emptied. */
+function joinSweepGraceMs(): number {
+  const ms = Number(process.env.PVT_JOIN_SWEEP_GRACE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_SLOT_SWEEP_GRACE_MS;
+}
+
+/** How long a mailbox answer waits for message 3 before a waiting request takes its place. */
+function joinAnswerWaitMs(): number {
+  const ms = Number(process.env.PVT_JOIN_ANSWER_WAIT_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_ANSWER_WAIT_MS;
 }
 
 /**
@@ -136,7 +150,12 @@ export class Pvt implements PvtApi {
       ownMailboxList: () => this.#mailbox.ownLocatorList(),
       contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
       contactDescriptorInTx: (id, descriptor) => this.#mailbox.rememberContactOfferInTx(id, descriptor),
-      joinSlots: { transport: () => this.#mailbox.transport(), pollMs: joinPollMs() },
+      joinSlots: {
+        transport: () => this.#mailbox.transport(),
+        pollMs: joinPollMs(),
+        answerWaitMs: joinAnswerWaitMs(),
+        sweepGraceMs: joinSweepGraceMs(),
+      },
     });
     const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
     const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));
