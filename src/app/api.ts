@@ -134,8 +134,17 @@ export type PvtEvent =
   | { readonly type: 'network'; readonly network: NetworkStatus }
   /** An offline join started waiting in the inviter's mailboxes, or moved on a step (either side). */
   | { readonly type: 'join-pending'; readonly join: PendingJoinView }
-  /** An offline join ended (completed: a `contact-added` follows or came; or failed, or expired). */
-  | { readonly type: 'join-ended'; readonly id: string }
+  /**
+   * An offline join ended: completed (a `contact-added` follows or came; no `failure`), or not — then
+   * `failure` says why in one sentence (expired, refused, already a contact…) and `join` is what the
+   * list showed of it, so a UI can tell the user which join ended.
+   */
+  | {
+      readonly type: 'join-ended';
+      readonly id: string;
+      readonly failure?: string;
+      readonly join?: PendingJoinView;
+    }
   /**
    * A client attached to a daemon lost it and is reconnecting, or got it back (then everything read
    * before may be stale: read it again). Only the daemon client emits it.

@@ -73,6 +73,16 @@ export function checkRefusal(frame: Uint8Array, expiresAtSeconds: number): void 
   }
 }
 
+/** The refusal's error message, for a join that ended on it out of sight (`join-ended`'s `failure`). */
+export function refusalText(frame: Uint8Array, expiresAtSeconds: number): string {
+  try {
+    checkRefusal(frame, expiresAtSeconds);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'the inviter refused the join';
+}
+
 /** Whether a frame is a refusal (plain, or naming a message) rather than a handshake message. */
 export function isRefusal(frame: Uint8Array): boolean {
   return (frame.length === 2 || frame.length === 2 + TARGET_BYTES) && frame[0] === REFUSAL;

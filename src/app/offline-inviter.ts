@@ -33,6 +33,8 @@ import {
   fromBase64,
   hashOf,
   type InviterState,
+  JOIN_EXPIRED_TEXT,
+  JOIN_GIVEN_UP_TEXT,
   type JoinRuntime,
   mailboxesOf,
   maxWait,
@@ -162,7 +164,7 @@ export class OfflineInviter {
       const st = row.state as unknown as InviterState;
       const stored = ctx.invites.get(id);
       if (!stored || ctx.now() >= row.expiresAt) {
-        this.#rt.drop(id);
+        this.#rt.drop(id, stored ? JOIN_EXPIRED_TEXT : 'the invite no longer exists');
         ctx.logger.info('invite.mailbox_failed', { code: 'InviteExpired' });
         return;
       }
@@ -184,7 +186,7 @@ export class OfflineInviter {
       if (deposited === st.out && st.step === 'sending') {
         // Given up: our message 2 is taken back, so that its joiner reads the refusal alone.
         if (st.withdraw) await this.#withdraw(invite, st.withdraw, signal).catch(() => undefined);
-        this.#rt.drop(id);
+        this.#rt.drop(id, st.withdraw ? JOIN_GIVEN_UP_TEXT : undefined);
         await slots.fetch(discard, signal).catch(() => undefined); // delete message 3 (best effort)
         // A late copy of a given-up request is deleted, not answered again (until a restart).
         if (st.withdraw) this.#rt.discardSet(id).add(st.answered);

@@ -82,13 +82,18 @@ export interface JoinRuntime {
   /** Frames acted on, by row or invite id: deleted from the mailboxes at the next fetch there. */
   discardSet(id: string): Set<string>;
   forgetDiscards(id: string): void;
-  /** Drops a row and tells the UI. */
-  drop(id: string): void;
+  /** Drops a row and tells the UI (with why, when the join ends without a contact). */
+  drop(id: string, failure?: string): void;
   /** Whether a join (or an answer to an invite) is being run. */
   isRunning(id: string): boolean;
   /** Runs the inviter's side of a stored row. */
   startInviter(id: string): void;
 }
+
+/** Why a join that ran out of time ended (a `join-ended` event's `failure`). */
+export const JOIN_EXPIRED_TEXT = 'the invite expired before the join completed';
+/** Why the inviter's answer to a join ended without a contact: it gave up waiting for the joiner. */
+export const JOIN_GIVEN_UP_TEXT = 'the joiner did not answer while another join was waiting';
 
 /** What the UI is shown of a row (no secret: names, steps, times). */
 export function viewOf(row: PendingJoinRow): PendingJoinView {

@@ -27,6 +27,7 @@ import { JoinInterruptedError } from './messaging-errors.ts';
 import { OfflineInviter } from './offline-inviter.ts';
 import {
   codeOf,
+  JOIN_EXPIRED_TEXT,
   type JoinRuntime,
   mailboxesOf,
   type OfflineJoinHooks,
@@ -65,7 +66,7 @@ export class OfflineJoins {
       stopSignal: () => this.#signal ?? new AbortController().signal,
       discardSet: (id) => this.#discardSet(id),
       forgetDiscards: (id) => this.#discard.delete(id),
-      drop: (id) => this.#drop(id),
+      drop: (id, failure) => this.#drop(id, failure),
       isRunning: (id) => this.#running.has(id),
       startInviter: (id) => void this.#start(id, 'inviter').catch(() => undefined),
     };
@@ -162,11 +163,16 @@ export class OfflineJoins {
     return set;
   }
 
-  /** Drops a row and tells the UI. */
-  #drop(id: string): void {
+  /** Drops a row and tells the UI (with why, and what the list showed, when it ends without a contact). */
+  #drop(id: string, failure?: string): void {
+    const row = failure === undefined ? undefined : this.#store.get(id);
     this.#store.remove(id);
     this.#discard.delete(id);
-    this.#ctx.emit({ type: 'join-ended', id });
+    this.#ctx.emit({
+      type: 'join-ended',
+      id,
+      ...(failure === undefined ? {} : { failure, ...(row ? { join: viewOf(row) } : {}) }),
+    });
   }
 
   /** Drops the rows of expired joins that no runner holds (a runner drops its own and tells its caller). */
@@ -174,7 +180,7 @@ export class OfflineJoins {
     const now = this.#ctx.now();
     for (const row of this.#store.list()) {
       if (row.expiresAt > now || this.#running.has(row.id)) continue;
-      if (tell) this.#drop(row.id);
+      if (tell) this.#drop(row.id, JOIN_EXPIRED_TEXT);
       else this.#store.remove(row.id);
       this.#ctx.logger.info('join.expired_dropped', { role: row.role });
     }

@@ -27,7 +27,7 @@ import { decodeInviteBytes, encodeInviteBytes, type Invite } from '../protocol/i
 import { formatSasDigits } from '../protocol/sas.ts';
 import type { PendingJoinRow } from '../store/pending-joins-store.ts';
 import type { JoinedContact } from './invite-contacts.ts';
-import { checkRefusal, isRefusal, refusalTarget } from './invite-refusals.ts';
+import { checkRefusal, isRefusal, refusalTarget, refusalText } from './invite-refusals.ts';
 import { frameHash, type SlotFrame } from './mailbox-join.ts';
 import { AlreadyContactError, JoinInterruptedError } from './messaging-errors.ts';
 import {
@@ -35,6 +35,7 @@ import {
   firstWait,
   fromBase64,
   hashOf,
+  JOIN_EXPIRED_TEXT,
   type JoinerState,
   type JoinRuntime,
   maxWait,
@@ -98,7 +99,7 @@ export class OfflineJoiner {
       const st = row.state as unknown as JoinerState;
       const invite = decodeInviteBytes(fromBase64(st.invite));
       if (ctx.now() >= row.expiresAt) {
-        this.#rt.drop(id);
+        this.#rt.drop(id, JOIN_EXPIRED_TEXT);
         ctx.logger.info('join.failed', { code: 'InviteExpired', via: 'mailbox' });
         throw new InviteExpiredError(invite.expiresAtSeconds);
       }
@@ -166,7 +167,7 @@ export class OfflineJoiner {
     const refused = frames.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b))[0];
     if (!refused) return 'waiting';
     this.#rt.discardSet(id).add(refused.hash);
-    this.#rt.drop(id);
+    this.#rt.drop(id, refusalText(refused.frame, invite.expiresAtSeconds));
     return { refused: refused.frame };
   }
 
@@ -193,8 +194,9 @@ export class OfflineJoiner {
         );
         const dup = ctx.contacts.list().find((c) => samePublicIdentity(c.peer, ready.inviter.identity));
         if (dup) {
-          this.#rt.drop(id);
-          throw new AlreadyContactError(dup.name);
+          const error = new AlreadyContactError(dup.name);
+          this.#rt.drop(id, error.message);
+          throw error;
         }
         const reveal = createJoinerReveal(ready, ctx.rng, { backend: ctx.backend });
         const next: JoinerState = {

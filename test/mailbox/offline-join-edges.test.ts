@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { PvtEvent } from '../../src/app/api.ts';
 import { checkRefusal, isRefusal, refusalTarget } from '../../src/app/invite-refusals.ts';
 import { createLauncher } from '../../src/app/launcher.ts';
 import { frameHash, JoinSlots, type SlotFrame } from '../../src/app/mailbox-join.ts';
@@ -129,11 +130,21 @@ describe('offline join edges', () => {
     await asInviter.deposit(createInviterResponse(received, rng).message, signal);
     await pendingStep(ben, 'waiting-for-confirmation');
     const reveal = await frameOf(asInviter, 'joinerReveal');
+    const ended: PvtEvent[] = [];
+    const unsubscribe = ben.api.subscribe((e) => {
+      if (e.type === 'join-ended') ended.push(e);
+    });
 
     await ann.reopen();
     const error = await joining;
     expect(error).toBeInstanceOf(InviteRefusedError);
     expect((error as Error).message).toContain('could not verify your answer');
+    // A UI that watched (the panel closed) is told which join ended, and why.
+    unsubscribe();
+    expect(ended).toHaveLength(1);
+    const [end] = ended;
+    expect(end?.type === 'join-ended' && end.failure).toBe((error as Error).message);
+    expect(end?.type === 'join-ended' && end.join?.name).toBe('Ann');
     expect(await ben.api.contacts()).toEqual([]);
     expect(await ben.api.pendingJoins()).toEqual([]);
     expect(await ann.api.contacts()).toEqual([]);

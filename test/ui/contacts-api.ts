@@ -158,10 +158,15 @@ export class ContactsPvt extends MemoryPvt {
     this.emit({ type: 'join-pending', join });
   }
 
-  /** An offline join ends without a contact (failed, expired): `join-ended`. */
-  endPending(id: string): void {
+  /** An offline join ends without a contact (failed, expired): `join-ended`, with why when given. */
+  endPending(id: string, failure?: string): void {
+    const join = this.#pending.get(id);
     this.#pending.delete(id);
-    this.emit({ type: 'join-ended', id });
+    this.emit({
+      type: 'join-ended',
+      id,
+      ...(failure === undefined ? {} : { failure, ...(join ? { join } : {}) }),
+    });
   }
 
   /** An offline join completes in the background, as the core does it: `contact-added`, then `join-ended`. */

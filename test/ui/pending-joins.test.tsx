@@ -114,6 +114,23 @@ describe('pending joins in the contacts pane', () => {
     expect(pane(none)).toMatch(/^Conversations > Note to self ✓ Grace +LAN$/);
   });
 
+  test('a join that ends without a contact out of sight says who and why in the status line', async () => {
+    const api = new ContactsPvt([]);
+    api.setPending(joinView());
+    api.setPending(joinView({ id: 'j2', role: 'inviter', name: null, step: 'answering', since: 2_000 }));
+    tui = await open(api);
+    await tui.waitFor((x) => pane(x).includes('answering through your mailbox'));
+    api.endPending('j1', 'the invite expired before the join completed');
+    const s = await tui.waitFor('ended without a contact');
+    expect(s).toContain('Joining Ann ended without a contact: the invite expired');
+    expect(pane(s)).not.toContain('joining Ann');
+    api.endPending('j2', 'the joiner did not answer\u001b[2J while another join was waiting');
+    const t = await tui.waitFor('A join with your invite ended');
+    expect(t).not.toContain('\u001b[2J');
+    // A completed join says nothing of the kind (its contact and code comparison show instead).
+    expect(pane(t)).not.toContain('joining');
+  });
+
   test('the name is sanitized: no escape sequence or bidi override reaches the terminal', async () => {
     const api = new ContactsPvt();
     api.setPending(joinView({ name: 'A\u001b]0;owned\u0007n\u202en\u001b[2J' }));

@@ -17,6 +17,14 @@ export function pendingJoinText(p: PendingJoinView): string {
   return `${who} (${code}waiting for the inviter's confirmation)`;
 }
 
+/** The notice for an offline join that ended without a contact (`join-ended` with a `failure`). */
+export function endedJoinText(failure: string, join: PendingJoinView | undefined): string {
+  const why = sanitizeLine(failure);
+  if (join?.role === 'inviter') return `A join with your invite ended without a contact: ${why}.`;
+  const who = join?.name ? truncate(sanitizeLine(join.name), NAME_CELLS) : 'the inviter';
+  return `Joining ${who} ended without a contact: ${why}.`;
+}
+
 /** The text wrapped into rows of at most `width` cells (at least one row). */
 export function pendingJoinRows(p: PendingJoinView, width: number): string[] {
   const rows = wrapText(pendingJoinText(p), Math.max(1, width));

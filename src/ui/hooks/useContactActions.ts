@@ -11,6 +11,7 @@ import { resolveContact } from '../../app/contact-lookup.ts';
 import { splitRename } from '../commands.ts';
 import { describeError, errorCode } from '../errors.ts';
 import { rejectedExplanation } from '../format/contact.ts';
+import { endedJoinText } from '../format/pending-join.ts';
 import { sanitizeLine } from '../format/text.ts';
 import type { ChatAction, ChatState } from '../state/chat.ts';
 import type { OverlayAction, SasPrompt } from '../state/overlay.ts';
@@ -76,6 +77,9 @@ export function useContactActions(
         // Our join fell back to the inviter's mailbox: the panel says so, and Esc no longer cancels it.
         if (joining.current) waiting.current = true;
         overlay({ type: 'join-waiting' });
+      } else if (event.type === 'join-ended' && event.failure !== undefined) {
+        // A join that ran out of sight (the panel closed, or resumed after a restart) ended: say why.
+        chat({ type: 'notice', message: endedJoinText(event.failure, event.join) });
       }
     });
     // Contacts added while no TUI watched (through the daemon, or `pvt invite` in a shell) still have
@@ -95,7 +99,7 @@ export function useContactActions(
       unsubscribe();
       joining.current?.abort();
     };
-  }, [api, overlay]);
+  }, [api, overlay, chat]);
 
   return useMemo(() => {
     const error = (prefix: string) => (e: unknown) => {
