@@ -4,11 +4,11 @@
  * run), the store and server behind /pvt/mailbox/1.0.0 while the network runs, and the list of
  * mailboxes the user chose for itself (`pvt mailbox add|remove|list`). The mailbox store is its own
  * file (mailbox.db); the settings live in pvt.db's net_settings. Knows nothing about contacts or
- * sessions; the mailbox route (mailbox-route.ts) reads the user's mailboxes from here.
+ * sessions (what contacts said about mailboxes is contact-mailboxes.ts); the mailbox route
+ * (mailbox-route.ts) reads the user's mailboxes from here.
  */
 import { join } from 'node:path';
-import { publicKeyFromRaw } from '@libp2p/crypto/keys';
-import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from '../log/logger.ts';
 import {
@@ -18,15 +18,10 @@ import {
 } from '../net/mailbox/constants.ts';
 import { InvalidMailboxAddressError } from '../net/mailbox/errors.ts';
 import type { MailboxServer, MailboxStats } from '../net/mailbox/server.ts';
-import { MAILBOX_EXIT_SERVICE, type MailboxTransport } from '../net/mailbox/transport.ts';
+import type { MailboxTransport } from '../net/mailbox/transport.ts';
 import type { Network } from '../net/network.ts';
 import { MAILBOX_MAX_LOCATORS, MAILBOX_TTL_SECONDS } from '../protocol/mailbox/constants.ts';
-import {
-  decodeMailboxLocators,
-  encodeMailboxLocators,
-  type MailboxLocator,
-} from '../protocol/mailbox/locator.ts';
-import { decodeDescriptor } from '../protocol/onion/descriptor.ts';
+import { encodeMailboxLocators, type MailboxLocator } from '../protocol/mailbox/locator.ts';
 import { type ChatStore, createChatStore } from '../store/chat-store.ts';
 import type { SqlAccess } from '../store/sql-access.ts';
 import { AppError } from './errors.ts';
@@ -69,14 +64,6 @@ export interface MailboxHostInit {
   readonly onMineChanged?: () => void;
 }
 
-/** Settings key prefix of a contact's mailboxes (sealed locator list, base64). */
-const CONTACT_MAILBOXES_PREFIX = 'mailbox.of.';
-/**
- * Settings key prefix of the mailbox a contact serves (sealed address, base64; '' = none): from the
- * descriptor in its last address update, sent only while it is reachable from outside.
- */
-const CONTACT_OFFER_PREFIX = 'mailbox.offer.';
-
 /** Parses an address as `pvt status --json` prints it: a multiaddr ending in /p2p/PEERID. */
 export function parseMailboxAddress(address: string): {
   address: string;
@@ -114,8 +101,6 @@ export class MailboxHost {
   #network: Network | undefined;
   #server: MailboxServer | undefined;
   #forced = false;
-  readonly #contactMailboxes = new Map<string, MailboxLocator[]>();
-  readonly #contactOffers = new Map<string, string | null>();
 
   constructor(init: MailboxHostInit) {
     this.#init = init;
@@ -219,94 +204,6 @@ export class MailboxHost {
     return list.length === 0 ? new Uint8Array(0) : encodeMailboxLocators(list);
   }
 
-  /** Inside the receive transaction: a contact named its mailboxes (kept sealed). Bad lists are ignored. */
-  rememberContactMailboxesInTx(contactId: string, list: Uint8Array): void {
-    let decoded: MailboxLocator[];
-    try {
-      decoded = decodeMailboxLocators(list);
-    } catch {
-      this.#log.info('mailbox.bad_contact_list');
-      return;
-    }
-    const key = CONTACT_MAILBOXES_PREFIX + contactId;
-    const sealed = this.#init.sql.sealer.seal('net_settings', 'value', key, list);
-    this.#settings.setSetting(key, Buffer.from(sealed).toString('base64'));
-    this.#contactMailboxes.set(contactId, decoded);
-  }
-
-  /**
-   * Inside the receive transaction: a contact's address update carried its verified descriptor, or none
-   * (null). A descriptor naming the mailbox service is the contact's word that it serves a mailbox at an
-   * address contacts can dial (it sends one only while public or mapped); its first address is kept as
-   * `pvt mailbox add` takes it. Anything else forgets the offer. Never throws.
-   */
-  rememberContactOfferInTx(contactId: string, descriptor: Uint8Array | null): void {
-    let address: string | null = null;
-    if (descriptor !== null) {
-      try {
-        const d = decodeDescriptor(descriptor);
-        if (d.services.includes(MAILBOX_EXIT_SERVICE)) {
-          const peerId = peerIdFromPublicKey(publicKeyFromRaw(d.transportKey)).toString();
-          for (const a of d.addrs) {
-            try {
-              address = `${multiaddr(a).toString()}/p2p/${peerId}`;
-              break;
-            } catch {
-              // an address we cannot read is skipped
-            }
-          }
-        }
-      } catch {
-        this.#log.info('mailbox.bad_contact_descriptor');
-      }
-    }
-    if (this.contactOffer(contactId) === address) return;
-    const key = CONTACT_OFFER_PREFIX + contactId;
-    const value =
-      address === null
-        ? ''
-        : Buffer.from(
-            this.#init.sql.sealer.seal('net_settings', 'value', key, new TextEncoder().encode(address)),
-          ).toString('base64');
-    this.#settings.setSetting(key, value);
-    this.#contactOffers.set(contactId, address);
-  }
-
-  /** The address of the mailbox a contact said it serves (its last address update), or null. */
-  contactOffer(contactId: string): string | null {
-    const cached = this.#contactOffers.get(contactId);
-    if (cached !== undefined) return cached;
-    const key = CONTACT_OFFER_PREFIX + contactId;
-    const raw = this.#settings.setting(key);
-    let address: string | null = null;
-    if (raw !== undefined && raw !== '') {
-      try {
-        address = new TextDecoder('utf-8', { fatal: true }).decode(
-          this.#init.sql.sealer.open(
-            'net_settings',
-            'value',
-            key,
-            new Uint8Array(Buffer.from(raw, 'base64')),
-          ),
-        );
-      } catch {
-        this.#log.warn('mailbox.contact_offer_unreadable');
-      }
-    }
-    this.#contactOffers.set(contactId, address);
-    return address;
-  }
-
-  /** A contact was removed: what it said about mailboxes (its list, its offer) goes with it. */
-  forgetContact(contactId: string): void {
-    this.#init.sql.transaction('forgetting a contact’s mailboxes', () => {
-      this.#settings.deleteSetting(CONTACT_MAILBOXES_PREFIX + contactId);
-      this.#settings.deleteSetting(CONTACT_OFFER_PREFIX + contactId);
-    });
-    this.#contactMailboxes.delete(contactId);
-    this.#contactOffers.delete(contactId);
-  }
-
   /** The suggestion panel: whether the TUI offers candidates on its own (off once the user said no). */
   suggestSetting(): boolean {
     return this.#settings.setting(SETTING_MAILBOX_SUGGEST) !== '0';
@@ -318,31 +215,6 @@ export class MailboxHost {
     this.#init.sql.transaction('remembering the mailbox suggestion choice', () =>
       this.#settings.setSetting(SETTING_MAILBOX_SUGGEST, enabled ? '1' : '0'),
     );
-  }
-
-  /** The mailboxes a contact named (none until its first address update that carries them). */
-  contactMailboxes(contactId: string): MailboxLocator[] {
-    const cached = this.#contactMailboxes.get(contactId);
-    if (cached) return cached;
-    const key = CONTACT_MAILBOXES_PREFIX + contactId;
-    const raw = this.#settings.setting(key);
-    let list: MailboxLocator[] = [];
-    if (raw !== undefined) {
-      try {
-        list = decodeMailboxLocators(
-          this.#init.sql.sealer.open(
-            'net_settings',
-            'value',
-            key,
-            new Uint8Array(Buffer.from(raw, 'base64')),
-          ),
-        );
-      } catch {
-        this.#log.warn('mailbox.contact_list_unreadable');
-      }
-    }
-    this.#contactMailboxes.set(contactId, list);
-    return list;
   }
 
   /**

@@ -47,6 +47,7 @@ import {
   MAX_MESSAGE_PAGE,
   SELF_TITLE,
 } from './constants.ts';
+import { ContactMailboxes } from './contact-mailboxes.ts';
 import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
 import { EventHub } from './events.ts';
 import { messagePage, searchMessages } from './history.ts';
@@ -126,6 +127,7 @@ export class Pvt implements PvtApi {
   readonly #pages: MessagePages;
   readonly #uiSettings: UiSettingsStore;
   readonly #mailbox: MailboxHost;
+  readonly #theirMailboxes: ContactMailboxes;
   readonly #route: MailboxRoute;
   #joinPoll: AbortController | undefined;
   #closed = false;
@@ -148,8 +150,8 @@ export class Pvt implements PvtApi {
       emit: (event) => this.#emit(event),
       dataDir: init.info.dataDir,
       ownMailboxList: () => this.#mailbox.ownLocatorList(),
-      contactMailboxesInTx: (id, list) => this.#mailbox.rememberContactMailboxesInTx(id, list),
-      contactDescriptorInTx: (id, descriptor) => this.#mailbox.rememberContactOfferInTx(id, descriptor),
+      contactMailboxesInTx: (id, list) => this.#theirMailboxes.rememberListInTx(id, list),
+      contactDescriptorInTx: (id, descriptor) => this.#theirMailboxes.rememberOfferInTx(id, descriptor),
       joinSlots: {
         transport: () => this.#mailbox.transport(),
         pollMs: joinPollMs(),
@@ -171,12 +173,13 @@ export class Pvt implements PvtApi {
       ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
       ...(powBits >= 1 && powBits <= 24 ? { baseBits: powBits } : {}),
     });
+    this.#theirMailboxes = new ContactMailboxes({ sql: init.store.sql, log: init.logger.child('mailbox') });
     const poll = Number(process.env.PVT_MAILBOX_POLL_MS);
     this.#route = new MailboxRoute({
       identity: init.identity,
       contact: (id) => this.#core.contactRow(id),
       contacts: () => this.#core.contactRows(),
-      theirMailboxes: (id) => this.#mailbox.contactMailboxes(id),
+      theirMailboxes: (id) => this.#theirMailboxes.list(id),
       ownMailboxes: () => this.#mailbox.ownLocators(),
       transport: () => this.#mailbox.transport(),
       inbound: (id, frame) => this.#core.inbound(id, frame),
@@ -299,7 +302,7 @@ export class Pvt implements PvtApi {
   async removeContact(contactId: string): Promise<void> {
     this.#assertOpen();
     await this.#core.removeContact(contactId);
-    this.#mailbox.forgetContact(contactId);
+    this.#theirMailboxes.forget(contactId);
   }
 
   async verifyContact(contactId: string, decision: 'confirm' | 'reject'): Promise<ContactView> {
@@ -368,7 +371,7 @@ export class Pvt implements PvtApi {
     this.#assertOpen();
     const contacts = this.#core
       .contactRows()
-      .map((r) => ({ name: r.name, mailboxes: this.#mailbox.contactMailboxes(r.id).length }));
+      .map((r) => ({ name: r.name, mailboxes: this.#theirMailboxes.list(r.id).length }));
     return { ...this.#mailbox.view(), contacts };
   }
 
@@ -399,7 +402,7 @@ export class Pvt implements PvtApi {
         return {
           name: r.name,
           peerId: r.transport.peerId,
-          offer: this.#mailbox.contactOffer(r.id),
+          offer: this.#theirMailboxes.offer(r.id),
           online: view !== undefined && view.path !== 'offline',
           lastSeenAt: r.lastSeenAt,
         };

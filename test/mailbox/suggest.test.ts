@@ -3,7 +3,7 @@
  * `suggestMailboxes` lists contacts that said they serve a mailbox and known relays whose descriptor
  * names the mailbox service — not those already chosen, not this node, not a relay without the service
  * or expired, not a contact offer at someone else's PeerId — reachable ones first, contacts before
- * relays, names sanitized; MailboxHost keeps a contact's offer from its verified descriptor (sealed,
+ * relays, names sanitized; ContactMailboxes keeps a contact's offer from its verified descriptor (sealed,
  * across a reopen) and forgets it when an update comes without one or without the mailbox service; the
  * decline of the TUI's suggestions is remembered; a removed contact's offer is deleted.
  */
@@ -11,6 +11,7 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { afterAll, describe, expect, test } from 'vitest';
+import { ContactMailboxes } from '../../src/app/contact-mailboxes.ts';
 import { MailboxHost } from '../../src/app/mailbox-host.ts';
 import { type ContactOffer, suggestMailboxes } from '../../src/app/mailbox-suggest.ts';
 import { nobleBackend } from '../../src/crypto/backend-noble.ts';
@@ -131,7 +132,7 @@ describe('suggestMailboxes', () => {
   });
 });
 
-describe('MailboxHost: what contacts offer', () => {
+describe('ContactMailboxes and MailboxHost: what contacts offer', () => {
   function descriptor(k: ReturnType<typeof keys>, services: string[]): Uint8Array {
     const onion = generateOnionKeys(rng, nobleBackend);
     const now = Date.now();
@@ -158,12 +159,13 @@ describe('MailboxHost: what contacts offer', () => {
     const k = keys();
     let store = await newProfile(dir.dir);
     let host = new MailboxHost({ sql: store.sql, dataDir: dir.dir, logger: nullLogger });
-    expect(host.contactOffer('c1')).toBeNull();
+    let theirs = new ContactMailboxes({ sql: store.sql, log: nullLogger });
+    expect(theirs.offer('c1')).toBeNull();
     expect(host.suggestSetting()).toBe(true);
     const inTx = (f: () => void) => store.sql.transaction('test', f);
-    inTx(() => host.rememberContactOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
+    inTx(() => theirs.rememberOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
     const address = `/ip4/203.0.113.5/tcp/4100/p2p/${k.peerId}`;
-    expect(host.contactOffer('c1')).toBe(address);
+    expect(theirs.offer('c1')).toBe(address);
     host.setSuggest(false);
     store.close();
 
@@ -174,7 +176,8 @@ describe('MailboxHost: what contacts offer', () => {
       passphrase: PASSPHRASE,
     });
     host = new MailboxHost({ sql: store.sql, dataDir: dir.dir, logger: nullLogger });
-    expect(host.contactOffer('c1')).toBe(address);
+    theirs = new ContactMailboxes({ sql: store.sql, log: nullLogger });
+    expect(theirs.offer('c1')).toBe(address);
     expect(host.suggestSetting()).toBe(false);
     // Not on disk in clear (nor in base64 of clear).
     const rows = store.sql.db
@@ -184,19 +187,19 @@ describe('MailboxHost: what contacts offer', () => {
     expect(Buffer.from(rows[0]?.value ?? '', 'base64').toString('latin1')).not.toContain('203.0.113.5');
     expect(rows[0]?.value).not.toContain('203.0.113.5');
 
-    inTx(() => host.rememberContactOfferInTx('c1', descriptor(k, ['echo'])));
-    expect(host.contactOffer('c1')).toBeNull();
-    inTx(() => host.rememberContactOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
-    expect(host.contactOffer('c1')).toBe(address);
-    inTx(() => host.rememberContactOfferInTx('c1', null));
-    expect(host.contactOffer('c1')).toBeNull();
+    inTx(() => theirs.rememberOfferInTx('c1', descriptor(k, ['echo'])));
+    expect(theirs.offer('c1')).toBeNull();
+    inTx(() => theirs.rememberOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
+    expect(theirs.offer('c1')).toBe(address);
+    inTx(() => theirs.rememberOfferInTx('c1', null));
+    expect(theirs.offer('c1')).toBeNull();
     // Garbage is no offer, and does not throw.
-    inTx(() => host.rememberContactOfferInTx('c1', Uint8Array.of(1, 2, 3)));
-    expect(host.contactOffer('c1')).toBeNull();
+    inTx(() => theirs.rememberOfferInTx('c1', Uint8Array.of(1, 2, 3)));
+    expect(theirs.offer('c1')).toBeNull();
     // A removed contact's offer is deleted from the file.
-    inTx(() => host.rememberContactOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
-    host.forgetContact('c1');
-    expect(host.contactOffer('c1')).toBeNull();
+    inTx(() => theirs.rememberOfferInTx('c1', descriptor(k, ['echo', 'mailbox'])));
+    theirs.forget('c1');
+    expect(theirs.offer('c1')).toBeNull();
     const left = store.sql.db
       .prepare("SELECT count(*) AS n FROM net_settings WHERE key LIKE 'mailbox.%c1'")
       .get() as { n: number };
