@@ -1,9 +1,10 @@
 /**
  * The Pvt façade: implements PvtApi over an unlocked profile store — the self conversation ("Note to
  * self") itself, and contacts, invites, verification, chat and the network through the messaging core
- * (messaging-core.ts, docs/messaging.md). Owns validation of user input for notes and the event hub the
- * UI renders from. Must not know about Ink, argv or sockets; all I/O goes through the injected store,
- * logger and the core.
+ * (messaging-core.ts, docs/messaging.md), notes (notes.ts) and mailboxes (mailbox-host.ts,
+ * contact-mailboxes.ts, mailbox-route.ts, mailbox-views.ts). Owns the wiring of these services (with
+ * the knobs of pvt-knobs.ts), their start and stop, and the event hub the UI renders from. Must not know
+ * about Ink, argv or sockets; all I/O goes through the injected store, logger and the core.
  */
 
 import type { CryptoBackend } from '../crypto/backend.ts';
@@ -11,7 +12,7 @@ import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Identity } from '../protocol/identity.ts';
 import { createMessagePages, type MessagePages } from '../store/message-pages.ts';
-import type { ProfileStore, StoredMessage } from '../store/profile-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import { createUiSettingsStore, type UiSettingsStore } from '../store/ui-settings-store.ts';
 import type {
   ContactView,
@@ -24,7 +25,6 @@ import type {
   ListMessagesOptions,
   MessagePage,
   MessagePageOptions,
-  MessageState,
   MessageView,
   NetworkOptions,
   NetworkStatus,
@@ -38,24 +38,26 @@ import type {
   UiSettings,
 } from './api.ts';
 import { SELF_CONVERSATION } from './api.ts';
-import {
-  DEFAULT_MESSAGE_PAGE,
-  FAILURE_TEXT,
-  JOIN_ANSWER_WAIT_MS,
-  JOIN_SLOT_SWEEP_GRACE_MS,
-  MAX_MESSAGE_BODY_BYTES,
-  MAX_MESSAGE_PAGE,
-  SELF_TITLE,
-} from './constants.ts';
+import { DEFAULT_MESSAGE_PAGE, MAX_MESSAGE_PAGE, SELF_TITLE } from './constants.ts';
 import { ContactMailboxes } from './contact-mailboxes.ts';
-import { ClosedError, EmptyMessageError, MessageTooLongError } from './errors.ts';
+import { ClosedError } from './errors.ts';
 import { EventHub } from './events.ts';
-import { messagePage, searchMessages } from './history.ts';
+import { messagePage, messageView, searchMessages } from './history.ts';
+import { pollJoinSlotsEvery } from './join-polling.ts';
 import { type MailboxesView, MailboxHost } from './mailbox-host.ts';
-import { MAILBOX_POLL_MS, MailboxRoute, type MailboxRouteInit } from './mailbox-route.ts';
-import { type MailboxSuggestions, mailboxSuggestions } from './mailbox-suggest.ts';
+import { MailboxRoute } from './mailbox-route.ts';
+import type { MailboxSuggestions } from './mailbox-suggest.ts';
+import { mailboxesView, suggestionsView } from './mailbox-views.ts';
 import { MessagingCore } from './messaging-core.ts';
+import { storeNote } from './notes.ts';
 import { onionCommand } from './onion-control.ts';
+import {
+  joinAnswerWaitMs,
+  joinPollMs,
+  joinSweepGraceMs,
+  mailboxHostKnobs,
+  mailboxRouteKnobs,
+} from './pvt-knobs.ts';
 import { loadUiSettings, saveUiSetting } from './ui-settings.ts';
 
 export interface PvtInit {
@@ -67,54 +69,6 @@ export interface PvtInit {
   readonly backend: CryptoBackend;
   readonly logger: Logger;
   readonly now: () => number;
-}
-
-function toView(m: StoredMessage): MessageView {
-  return {
-    id: m.id,
-    conversationId: m.conversationId,
-    seq: m.seq,
-    direction: m.direction,
-    body: m.body,
-    createdAt: m.createdAt,
-    state: m.state as MessageState,
-    ...(m.failure ? { failure: FAILURE_TEXT[m.failure] ?? m.failure } : {}),
-  };
-}
-
-/** How often the join slots of live invites are fetched: PVT_MAILBOX_POLL_MS (tests) or the mailbox poll. */
-function joinPollMs(): number {
-  const ms = Number(process.env.PVT_MAILBOX_POLL_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : MAILBOX_POLL_MS;
-}
-
-/** How long after an invite's expiry its join slots are emptied. */
-function joinSweepGraceMs(): number {
-  const ms = Number(process.env.PVT_JOIN_SWEEP_GRACE_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_SLOT_SWEEP_GRACE_MS;
-}
-
-/** How long a mailbox answer waits for message 3 before a waiting request takes its place. */
-function joinAnswerWaitMs(): number {
-  const ms = Number(process.env.PVT_JOIN_ANSWER_WAIT_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : JOIN_ANSWER_WAIT_MS;
-}
-
-/**
- * Crash tests: PVT_TEST_MAILBOX_KILL=deposits:N (handed:N, stored:N) makes this process SIGKILL itself
- * right after its N-th mailbox deposit (N-th fetched frame handed to the inbound path, before their
- * commit; N-th fetched frame stored, before any delete) — a kill -9 on a progress counter.
- */
-function crashHook(spec: string | undefined): Pick<MailboxRouteInit, 'progress'> {
-  const m = /^(deposits|handed|stored):(\d+)$/.exec(spec ?? '');
-  if (!m) return {};
-  const what = m[1];
-  const at = Number(m[2]);
-  return {
-    progress: (kind, count) => {
-      if (kind === what && count >= at) process.kill(process.pid, 'SIGKILL');
-    },
-  };
 }
 
 export class Pvt implements PvtApi {
@@ -159,8 +113,6 @@ export class Pvt implements PvtApi {
         sweepGraceMs: joinSweepGraceMs(),
       },
     });
-    const cap = Number(process.env.PVT_MAILBOX_MAX_ENVELOPES);
-    const powBits = Math.trunc(Number(process.env.PVT_MAILBOX_POW_BITS));
     this.#mailbox = new MailboxHost({
       sql: init.store.sql,
       dataDir: init.info.dataDir,
@@ -170,11 +122,9 @@ export class Pvt implements PvtApi {
         this.#core.shareLocatorSoon();
         this.#route.fetchSoon();
       },
-      ...(Number.isInteger(cap) && cap > 0 ? { maxEnvelopes: cap } : {}),
-      ...(powBits >= 1 && powBits <= 24 ? { baseBits: powBits } : {}),
+      ...mailboxHostKnobs(),
     });
     this.#theirMailboxes = new ContactMailboxes({ sql: init.store.sql, log: init.logger.child('mailbox') });
-    const poll = Number(process.env.PVT_MAILBOX_POLL_MS);
     this.#route = new MailboxRoute({
       identity: init.identity,
       contact: (id) => this.#core.contactRow(id),
@@ -190,8 +140,7 @@ export class Pvt implements PvtApi {
         return new DataView(b.buffer, b.byteOffset, 4).getUint32(0) / 2 ** 32;
       },
       logger: init.logger,
-      ...(Number.isInteger(poll) && poll > 0 ? { pollMs: poll } : {}),
-      ...crashHook(process.env.PVT_TEST_MAILBOX_KILL),
+      ...mailboxRouteKnobs(),
     });
     this.#core.addRoute(this.#route);
   }
@@ -208,15 +157,7 @@ export class Pvt implements PvtApi {
   /** Offline joins: the join slots of our live invites, on start and then every poll period. */
   #pollJoinSlots(): void {
     if (this.#joinPoll) return;
-    const stop = new AbortController();
-    this.#joinPoll = stop;
-    const loop = async () => {
-      while (!stop.signal.aborted) {
-        await this.#core.pollJoinSlots(stop.signal).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, joinPollMs()).unref());
-      }
-    };
-    void loop();
+    this.#joinPoll = pollJoinSlotsEvery((signal) => this.#core.pollJoinSlots(signal), joinPollMs);
   }
 
   async profile(): Promise<ProfileInfo> {
@@ -241,7 +182,7 @@ export class Pvt implements PvtApi {
     }
     const query = options.before === undefined ? { limit } : { limit, before: options.before };
     return this.#store.listMessages(conversationId, query).map((m) => {
-      const view = toView(m);
+      const view = messageView(m);
       // `sent` is not written on its own commit: it lives in memory until delivered (docs/messaging.md).
       const handed = view.state === 'pending' ? this.#core.handedState(conversationId, view.id) : undefined;
       return handed ? { ...view, state: handed } : view;
@@ -250,19 +191,7 @@ export class Pvt implements PvtApi {
 
   async sendNote(text: string): Promise<MessageView> {
     this.#assertOpen();
-    if (typeof text !== 'string') throw new TypeError(`"text" expected string, got ${typeof text}`);
-    if (text.trim().length === 0) throw new EmptyMessageError();
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > MAX_MESSAGE_BODY_BYTES) throw new MessageTooLongError(bytes, MAX_MESSAGE_BODY_BYTES);
-    const stored = this.#store.appendMessage({
-      conversationId: SELF_CONVERSATION,
-      direction: 'out',
-      body: text,
-      state: 'stored',
-      createdAt: this.#now(),
-    });
-    this.#logger.debug('note.stored', { seq: stored.seq, bytes });
-    const view = toView(stored);
+    const view = storeNote(this.#store, text, this.#now, this.#logger);
     this.#emit({ type: 'message', message: view });
     return view;
   }
@@ -369,10 +298,7 @@ export class Pvt implements PvtApi {
 
   async mailboxes(): Promise<MailboxesView> {
     this.#assertOpen();
-    const contacts = this.#core
-      .contactRows()
-      .map((r) => ({ name: r.name, mailboxes: this.#theirMailboxes.list(r.id).length }));
-    return { ...this.#mailbox.view(), contacts };
+    return mailboxesView(this.#core, this.#mailbox, this.#theirMailboxes);
   }
 
   async addMailbox(address: string): Promise<MailboxesView> {
@@ -392,32 +318,7 @@ export class Pvt implements PvtApi {
 
   async mailboxSuggestions(): Promise<MailboxSuggestions> {
     this.#assertOpen();
-    const onion = this.#core.onion();
-    const views = new Map(this.#core.contacts().map((c) => [c.id, c]));
-    const contacts = this.#core
-      .contactRows()
-      .filter((r) => r.verification !== 'rejected')
-      .map((r) => {
-        const view = views.get(r.id);
-        return {
-          name: r.name,
-          peerId: r.transport.peerId,
-          offer: this.#theirMailboxes.offer(r.id),
-          online: view !== undefined && view.path !== 'offline',
-          lastSeenAt: r.lastSeenAt,
-        };
-      });
-    const status = this.#core.networkStatus();
-    return mailboxSuggestions(
-      {
-        mine: this.#mailbox.mine(),
-        ownPeer: status.peerId,
-        relays: onion ? onion.relays().relays : [],
-        contacts,
-        nowMs: this.#now(),
-      },
-      this.#mailbox.suggestSetting(),
-    );
+    return suggestionsView(this.#core, this.#mailbox, this.#theirMailboxes, this.#now());
   }
 
   async setMailboxSuggest(enabled: boolean): Promise<MailboxSuggestions> {
