@@ -1,15 +1,13 @@
 /**
  * The messaging core behind the Pvt façade: wires the stores (contacts, invites, chat) to the contacts
- * cache, sessions, invites and messaging modules; starts and stops the network (remembering its port);
- * and implements the contact, invite, verification and chat members of PvtApi. The façade only
- * validates nothing more and delegates here. Events go out through the injected `emit`.
+ * cache, sessions, invites and messaging modules, and gives the network (core-network.ts, which starts,
+ * stops and reports it) the hooks of those modules; and implements the contact, invite, verification
+ * and chat members of PvtApi. The façade only validates nothing more and delegates here. Events go out
+ * through the injected `emit`.
  */
-import { join } from 'node:path';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Rng } from '../crypto/bytes.ts';
 import type { Logger } from '../log/logger.ts';
-import { NAT_OFF } from '../net/nat/status.ts';
-import { parseStunServers } from '../net/nat/stun.ts';
 import type { Network } from '../net/network.ts';
 import type { OnionService } from '../net/onion/service.ts';
 import type { Identity } from '../protocol/identity.ts';
@@ -34,20 +32,12 @@ import type {
   PendingJoinView,
   PvtEvent,
 } from './api.ts';
-import {
-  FAILURE_TEXT,
-  FIRST_MESSAGE_WAIT_MS,
-  INBOX_SEEN_RETENTION_MS,
-  NAT_RECORD_FILE,
-  ONION_STATE_FILE,
-  SETTING_PORT,
-  SETTING_PORT_MAPPING,
-} from './constants.ts';
+import { FAILURE_TEXT, FIRST_MESSAGE_WAIT_MS, INBOX_SEEN_RETENTION_MS } from './constants.ts';
 import { Contacts } from './contacts.ts';
+import { CoreNetwork } from './core-network.ts';
 import { Invites, type InvitesHooks } from './invites.ts';
 import { Messaging } from './messaging.ts';
 import type { MessagingContext } from './messaging-context.ts';
-import { NetworkOfflineError } from './messaging-errors.ts';
 import { ReadMarks } from './read-marks.ts';
 import type { DeliveryRoute } from './route.ts';
 
@@ -80,17 +70,36 @@ export class MessagingCore {
   readonly #invites: Invites;
   readonly #messaging: Messaging;
   readonly #reads: ReadMarks;
-  #network: Network | undefined;
-  #starting: Promise<void> | undefined;
-
-  readonly #dataDir: string;
-  #mappingForcedOff = false;
+  readonly #net: CoreNetwork;
 
   constructor(init: MessagingCoreInit) {
-    this.#dataDir = init.dataDir;
     const contactsStore = createContactsStore(init.sql);
     this.#chat = createChatStore(init.sql);
     this.#contacts = new Contacts(contactsStore, this.#chat, init.sql);
+    const logger = init.logger.child('messaging');
+    // First: the modules below reach the network through the context (hooks are called once it runs).
+    this.#net = new CoreNetwork({
+      sql: init.sql,
+      chat: this.#chat,
+      transportSeed: init.identity.transportSeed,
+      rng: init.rng,
+      logger,
+      emit: init.emit,
+      dataDir: init.dataDir,
+      hooks: {
+        addressesChanged: () => this.#messaging.addressesChanged(),
+        started: () => this.#messaging.networkStarted(),
+        isContact: (peerId) => {
+          const row = this.#contacts.byPeer(peerId);
+          return row !== undefined && row.verification !== 'rejected';
+        },
+        onChatMessage: (peerId, message) => this.#messaging.receive(peerId, message),
+        onChatStreamLost: (peerId) => this.#messaging.streamLost(peerId),
+        onInviteStream: (channel, peerId, o) => this.#invites.serve(channel, peerId, o),
+        onOnline: (peerId, path) => this.#messaging.online(peerId, path),
+        onOffline: (peerId) => this.#messaging.offline(peerId),
+      },
+    });
     this.#ctx = {
       identity: init.identity,
       sql: init.sql,
@@ -100,8 +109,8 @@ export class MessagingCore {
       rng: init.rng,
       backend: init.backend,
       now: init.now,
-      logger: init.logger.child('messaging'),
-      network: () => this.#network,
+      logger,
+      network: () => this.#net.current(),
       emit: init.emit,
     };
     this.#reads = new ReadMarks(this.#chat, init.sql);
@@ -113,7 +122,8 @@ export class MessagingCore {
       ...(init.ownMailboxList ? { ownMailboxList: init.ownMailboxList } : {}),
       ...(init.contactMailboxesInTx ? { contactMailboxesInTx: init.contactMailboxesInTx } : {}),
       contactRelayDescriptor: (bytes, peerId, contactId) => {
-        const verified = bytes !== null && this.#network?.onion?.learnContactRelay(bytes, peerId) === true;
+        const verified =
+          bytes !== null && this.#net.current()?.onion?.learnContactRelay(bytes, peerId) === true;
         init.contactDescriptorInTx?.(contactId, verified ? bytes : null);
       },
       // Backoff jitter from the injected RNG (no global randomness in the core).
@@ -152,121 +162,43 @@ export class MessagingCore {
     this.#ctx.invites.pruneExpired(now - INBOX_SEEN_RETENTION_MS);
   }
 
-  // ── network ──
+  // ── network (core-network.ts) ──
 
   /** Starts the libp2p node and the pvt services; the port used is remembered for the next start. */
-  async startNetwork(options: NetworkOptions): Promise<void> {
-    if (this.#network || this.#starting) return this.#starting;
-    const ctx = this.#ctx;
-    const remembered = Number(this.#chat.setting(SETTING_PORT) ?? 0);
-    const port = options.port && options.port > 0 ? options.port : remembered;
-    this.#mappingForcedOff = options.portMapping === false || options.loopbackOnly === true;
-    const allowed = this.#chat.setting(SETTING_PORT_MAPPING);
-    const portMapping =
-      this.#mappingForcedOff || allowed === '0'
-        ? 'off'
-        : allowed === '1' || options.portMapping !== 'ask'
-          ? 'on'
-          : 'ask';
-    this.#starting = (async () => {
-      const started = performance.now();
-      // Loaded on demand: libp2p costs ≈ 250 ms of start-up that short commands and the first frame skip.
-      const { startNetwork } = await import('../net/network.ts');
-      const net = await startNetwork({
-        transportSeed: ctx.identity.transportSeed,
-        port,
-        mdns: options.mdns !== false,
-        loopbackOnly: options.loopbackOnly === true,
-        portMapping,
-        natMethods: options.natMethods,
-        natRecordFile: join(this.#dataDir, NAT_RECORD_FILE),
-        stunServers: parseStunServers(options.stunServers ?? []),
-        onNatChanged: () => {
-          // Reachability decides whether we relay, so whether contacts get our relay descriptor.
-          this.#messaging.addressesChanged();
-          if (this.#network) this.#ctx.emit({ type: 'network', network: this.networkStatus() });
-        },
-        isContact: (peerId) => {
-          const row = this.#contacts.byPeer(peerId);
-          return row !== undefined && row.verification !== 'rejected';
-        },
-        onChatMessage: (peerId, message) => this.#messaging.receive(peerId, message),
-        onChatStreamLost: (peerId) => this.#messaging.streamLost(peerId),
-        onInviteStream: (channel, peerId, o) => this.#invites.serve(channel, peerId, o),
-        onOnline: (peerId, path) => this.#messaging.online(peerId, path),
-        onOffline: (peerId) => this.#messaging.offline(peerId),
-        onAddressesChanged: () => {
-          this.#messaging.addressesChanged();
-          this.#ctx.emit({ type: 'network', network: this.networkStatus() });
-        },
-        onion: {
-          ...(options.relay !== undefined ? { relay: options.relay } : {}),
-          stateFile: join(this.#dataDir, ONION_STATE_FILE),
-          rng: ctx.rng,
-          onDescriptorChanged: () => this.#messaging.addressesChanged(),
-        },
-        logger: ctx.logger,
-      });
-      this.#network = net;
-      if (String(net.port) !== this.#chat.setting(SETTING_PORT)) {
-        ctx.sql.transaction('remembering the port', () =>
-          this.#chat.setSetting(SETTING_PORT, String(net.port)),
-        );
-      }
-      ctx.logger.info('network.started', { ms: Math.round(performance.now() - started) });
-      await this.#messaging.networkStarted();
-      ctx.emit({ type: 'network', network: this.networkStatus() });
-    })();
-    try {
-      await this.#starting;
-    } finally {
-      this.#starting = undefined;
-    }
+  startNetwork(options: NetworkOptions): Promise<void> {
+    return this.#net.start(options);
   }
 
   async stop(): Promise<void> {
-    await this.#starting?.catch(() => undefined);
+    await this.#net.settled();
     await this.#messaging.stop();
     try {
       this.#reads.flush();
     } catch (error) {
       this.#ctx.logger.warn('reads.flush_failed', { code: (error as { code?: string }).code ?? 'unknown' });
     }
-    const net = this.#network;
-    this.#network = undefined;
-    await net?.stop();
+    await this.#net.stop();
   }
 
   /** The running network's onion service (undefined while offline). */
   onion(): OnionService | undefined {
-    return this.#network?.onion;
+    return this.#net.current()?.onion;
   }
 
   networkStatus(): NetworkStatus {
-    const net = this.#network;
-    if (!net) return { online: false, peerId: null, addresses: [], nat: NAT_OFF };
-    return { online: true, peerId: net.peerId.toString(), addresses: net.listening(), nat: net.nat() };
+    return this.#net.status();
   }
 
   /** Remembers the user's answer and applies it to the running node (unless forced off here). */
-  async setPortMapping(enabled: boolean): Promise<NetworkStatus> {
-    if (typeof enabled !== 'boolean')
-      throw new TypeError(`"enabled" expected a boolean, got ${String(enabled)}`);
-    this.#ctx.sql.transaction('remembering the port-mapping choice', () =>
-      this.#chat.setSetting(SETTING_PORT_MAPPING, enabled ? '1' : '0'),
-    );
-    const net = this.#network;
-    if (net && !this.#mappingForcedOff) await net.setPortMapping(enabled);
-    const status = this.networkStatus();
-    this.#ctx.emit({ type: 'network', network: status });
-    return status;
+  setPortMapping(enabled: boolean): Promise<NetworkStatus> {
+    return this.#net.setPortMapping(enabled);
   }
 
   // ── invites ──
 
   /** Fetches the join slots of our live invites once (offline joins), answering what waits there. */
   pollJoinSlots(signal: AbortSignal): Promise<void> {
-    return this.#network ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
+    return this.#net.current() ? this.#invites.pollJoinSlots(signal) : Promise.resolve();
   }
 
   /** Resolves once the offline joins running have stopped (their signal aborted first). */
@@ -319,7 +251,7 @@ export class MessagingCore {
       throw new TypeError(`"decision" expected 'confirm' | 'reject', got ${String(decision)}`);
     }
     const row = this.#contacts.setVerification(id, decision === 'confirm' ? 'verified' : 'rejected');
-    const net = this.#network;
+    const net = this.#net.current();
     if (decision === 'reject') {
       // Nothing more will be sent to it: what was still waiting fails, with the reason.
       const failed = this.#ctx.sql.transaction('failing the messages to a rejected contact', () =>
@@ -365,7 +297,6 @@ export class MessagingCore {
     return row ? this.#messaging.summary(row) : undefined;
   }
 
-  /** Whether an outgoing message is sent (that state lives in memory until it is delivered). */
   /** Adds a delivery route after the direct one (the mailbox route). */
   addRoute(route: DeliveryRoute): void {
     this.#messaging.addRoute(route);
@@ -393,6 +324,7 @@ export class MessagingCore {
     this.#messaging.addressesChanged();
   }
 
+  /** Whether an outgoing message is sent (that state lives in memory until it is delivered). */
   handedState(conversationId: string, messageId: string): 'sent' | 'stored' | undefined {
     return this.#messaging.handedState(conversationId, messageId);
   }
@@ -410,12 +342,11 @@ export class MessagingCore {
   }
 
   requireNetwork(): Network {
-    if (!this.#network) throw new NetworkOfflineError();
-    return this.#network;
+    return this.#net.require();
   }
 
   #path(row: ContactRow): PathBadge {
-    return this.#network?.presence.path(row.transport.peerId) ?? 'offline';
+    return this.#net.current()?.presence.path(row.transport.peerId) ?? 'offline';
   }
 
   #view(row: ContactRow): ContactView {
