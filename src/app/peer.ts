@@ -13,107 +13,35 @@
  * together are handled in one transaction (group commit), a lone one at once.
  *
  * Frames leave through DeliveryRoutes (route.ts); inbound frames from any route enter `inbound`. Knows
- * nothing about libp2p or the UI.
+ * nothing about libp2p or the UI. Its pieces live beside it: the tentative session (session-cursor.ts),
+ * queue items and their sealing (queued-items.ts), in-flight items and resend pacing (resend-pacing.ts),
+ * the inbound group commit (inbound-batch.ts), the receive step (receive-step.ts) and what an address
+ * update changes (address-update-receive.ts); only `advance` here runs a transaction over the session.
  */
-import { fromHex, type Rng, toHex } from '../crypto/bytes.ts';
-import { sha256Hash } from '../crypto/primitives.ts';
-import { fromLocator } from '../net/addresses.ts';
+import { toHex } from '../crypto/bytes.ts';
 import { RETRY_INITIAL_MS, RETRY_JITTER, RETRY_MAX_MS } from '../net/constants.ts';
-import { UnknownPayloadTypeError } from '../protocol/errors.ts';
-import { decodePayload, encodePayload, newMessageId, payloadText, textPayload } from '../protocol/payload.ts';
-import {
-  type RatchetState,
-  ratchetDecrypt,
-  ratchetEncrypt,
-  type SkipBudget,
-  serializeState,
-} from '../protocol/ratchet/index.ts';
-import type { OutboxKind } from '../store/chat-store.ts';
+import { newMessageId } from '../protocol/payload.ts';
+import { type RatchetState, serializeState } from '../protocol/ratchet/index.ts';
 import type { ContactRow, ContactsStore } from '../store/contacts-store.ts';
+import { type AddressUpdateHooks, commitAddressChange } from './address-update-receive.ts';
 import type { MessageView, PathBadge } from './api.ts';
-import { INBOUND_BATCH_MAX, OUTBOX_BATCH, RESEND_MAX_MS } from './constants.ts';
+import { OUTBOX_BATCH } from './constants.ts';
+import { InboundBatch } from './inbound-batch.ts';
 import type { MessagingContext } from './messaging-context.ts';
-import {
-  decodeAddressUpdate,
-  decodeReceiptBody,
-  encodeReceiptBody,
-  inboundMessageId,
-  MAX_RECEIPT_IDS,
-} from './messaging-payload.ts';
+import { addressPlaintext, type QueuedItem, sealQueuedInTx, textPlaintext } from './queued-items.ts';
+import { receiveFramesInTx } from './receive-step.ts';
+import { ResendPacing } from './resend-pacing.ts';
 import type { DeliveryRoute, RouteTarget } from './route.ts';
+import { SessionCursor, type StepOutcome } from './session-cursor.ts';
 import { SkipAllowance } from './skip-budget.ts';
 
 /** Unacknowledged items in flight per contact before the pump waits for receipts. */
 const WINDOW = 4 * OUTBOX_BATCH;
 
-/** The session as a step sees it: a tentative state that only becomes the Peer's after the commit. */
-export class SessionCursor {
-  #state: RatchetState;
-  #changed = false;
-  readonly #rng: Rng;
-
-  readonly #skip: SkipAllowance | undefined;
-
-  constructor(state: RatchetState, rng: Rng, skip?: SkipAllowance) {
-    this.#state = state;
-    this.#rng = rng;
-    this.#skip = skip;
-  }
-
-  get state(): RatchetState {
-    return this.#state;
-  }
-
-  get changed(): boolean {
-    return this.#changed;
-  }
-
-  /** Whether the session can encrypt now (bob cannot before alice's first message). */
-  get canSend(): boolean {
-    return this.#state.sendChain !== undefined || this.#state.dhRemote !== undefined;
-  }
-
-  encrypt(plaintext: Uint8Array): Uint8Array {
-    const { state, message } = ratchetEncrypt(this.#state, plaintext, this.#rng);
-    this.#state = state;
-    this.#changed = true;
-    return message;
-  }
-
-  /** Decrypts; a failure throws and leaves the tentative state as it was. */
-  decrypt(message: Uint8Array): Uint8Array {
-    const decrypt = (skipBudget?: SkipBudget) =>
-      ratchetDecrypt(this.#state, message, skipBudget ? { skipBudget } : {});
-    const { state, plaintext } = this.#skip ? this.#skip.spend(decrypt) : decrypt();
-    this.#state = state;
-    this.#changed = true;
-    return plaintext;
-  }
-}
-
-/** What a step returns: its result, and what to do in memory once its transaction committed. */
-export interface StepOutcome<T> {
-  readonly result: T;
-  readonly applied?: () => void;
-}
-
-interface QueuedItem {
-  readonly id: string;
-  readonly kind: OutboxKind;
-  readonly createdAt: number;
-  wire: Uint8Array | undefined;
-}
-
 /** The state a text shows once a route took it: 'sent' (direct) or 'stored' (in a mailbox). */
 type HandedState = 'sent' | 'stored';
 
-/** An item handed to a route and not acknowledged yet: when, and which route took it. */
-interface InFlight {
-  readonly at: number;
-  readonly route: DeliveryRoute;
-}
-
-export interface PeerInit {
+export interface PeerInit extends AddressUpdateHooks {
   readonly id: string;
   readonly ctx: MessagingContext;
   readonly sessions: ContactsStore;
@@ -125,13 +53,6 @@ export interface PeerInit {
   readonly openSession: (bytes: Uint8Array) => RatchetState;
   /** A received text was stored: the core emits the message and the conversation's new summary. */
   readonly onReceived: (row: ContactRow, message: MessageView) => void;
-  /** An address update named the contact's mailboxes (encoded locator list): store it in this transaction. */
-  readonly onMailboxesInTx?: (contactId: string, list: Uint8Array) => void;
-  /**
-   * An address update carried the contact's descriptor (unverified; the onion directory checks it), or
-   * none (null: the contact no longer relays or serves a mailbox), inside the receive transaction.
-   */
-  readonly onRelayDescriptor?: (bytes: Uint8Array | null, peerId: string, contactId: string) => void;
 }
 
 export class Peer {
@@ -143,8 +64,8 @@ export class Peer {
   readonly #skip: SkipAllowance;
   /** The outgoing queue (mirror of the contact's outbox rows), oldest first. */
   #queue: Map<string, QueuedItem> | undefined;
-  /** id → when and to which route it was last handed. */
-  readonly #inflight = new Map<string, InFlight>();
+  /** What is in flight, on which route and since when; when it goes again. */
+  readonly #inflight: ResendPacing;
   /** Texts handed to a route whose `sent` state is not on disk yet (it rides the next commit). */
   readonly #sentUnsaved = new Map<string, HandedState>();
   /** Texts shown as sent (in memory until delivered). */
@@ -154,14 +75,8 @@ export class Peer {
   #again = false;
   #retryMs = RETRY_INITIAL_MS;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * Per route (by name): how long its unacknowledged items wait before they are sent again — the
-   * route's `resendAfterMs`, doubling while no receipt comes, up to max(resendAfterMs, RESEND_MAX_MS).
-   */
-  readonly #resendWait = new Map<string, number>();
-  #resendTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #inq: { wire: Uint8Array; done: () => void }[] = [];
-  #drainScheduled: ReturnType<typeof setImmediate> | undefined;
+  /** Inbound frames waiting for their batch (group commit). */
+  readonly #inbound: InboundBatch;
   readonly #readyWaiters = new Set<() => void>();
   readonly #drainWaiters = new Set<() => void>();
   readonly #receiptSends = new Set<Promise<void>>();
@@ -173,6 +88,16 @@ export class Peer {
     this.#init = init;
     this.#ctx = init.ctx;
     this.#skip = new SkipAllowance({ now: init.ctx.now });
+    this.#inflight = new ResendPacing({
+      now: init.ctx.now,
+      logger: init.ctx.logger,
+      stopped: () => this.#stopped,
+      resend: () => this.kick(),
+    });
+    this.#inbound = new InboundBatch({
+      receive: (wires) => this.#receiveBatch(wires),
+      logger: init.ctx.logger,
+    });
   }
 
   // ── the one transaction convention ──
@@ -237,7 +162,7 @@ export class Peer {
       ctx.chat.enqueue({ id, contactId: this.id, kind: 'text', createdAt });
       let wire: Uint8Array | undefined;
       if (session.canSend) {
-        wire = session.encrypt(encodePayload(textPayload(text, fromHex(id), createdAt)));
+        wire = session.encrypt(textPlaintext(id, text, createdAt));
         ctx.chat.setWire(id, wire);
       }
       return {
@@ -263,9 +188,7 @@ export class Peer {
       ctx.chat.enqueue({ id, contactId: this.id, kind: 'address', createdAt, payload: body });
       let wire: Uint8Array | undefined;
       if (session.canSend) {
-        wire = session.encrypt(
-          encodePayload({ type: 'addressUpdate', id: fromHex(id), timestampMs: createdAt, body }),
-        );
+        wire = session.encrypt(addressPlaintext(id, body, createdAt));
         ctx.chat.setWire(id, wire);
       }
       return {
@@ -325,21 +248,15 @@ export class Peer {
    */
   offline(): void {
     this.#path = 'offline';
-    const first = this.#init.routes()[0];
-    let dropped = false;
-    for (const [id, f] of this.#inflight) {
-      if (f.route !== first) continue;
-      this.#inflight.delete(id);
-      dropped = true;
-    }
-    this.#armResend();
+    const dropped = this.#inflight.forgetRoute(this.#init.routes()[0]);
+    this.#inflight.arm();
     if (dropped) this.kick();
   }
 
   /** The outbound stream broke: go back to the oldest unacknowledged item. */
   streamLost(): void {
     if (this.#inflight.size === 0) return;
-    this.#inflight.clear();
+    this.#inflight.forgetAll();
     this.kick();
   }
 
@@ -382,34 +299,7 @@ export class Peer {
    */
   inbound(wire: Uint8Array, handled = false): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const wait = handled || this.#inq.length >= INBOUND_BATCH_MAX;
-      this.#inq.push({ wire, done: wait ? resolve : () => undefined });
-      if (!wait) resolve();
-      if (this.#drainScheduled === undefined) {
-        this.#drainScheduled = setImmediate(() => {
-          this.#drainScheduled = undefined;
-          this.#drain();
-        });
-      }
-    });
-  }
-
-  /** Handles every queued inbound frame now (batches of INBOUND_BATCH_MAX). */
-  #drain(): void {
-    while (this.#inq.length > 0) {
-      const batch = this.#inq.splice(0, INBOUND_BATCH_MAX);
-      try {
-        this.#receiveBatch(batch.map((b) => b.wire));
-      } catch (error) {
-        // Nothing of the batch was stored or acknowledged: the contact sends the same bytes again.
-        this.#ctx.logger.warn('message.receive_failed', {
-          code: (error as { code?: string }).code ?? 'unknown',
-        });
-      } finally {
-        for (const b of batch) b.done();
-      }
-    }
+    return this.#inbound.push(wire, handled);
   }
 
   #receiveBatch(wires: readonly Uint8Array[]): void {
@@ -418,124 +308,14 @@ export class Peer {
     if (!row || row.verification === 'rejected') return;
     const wasReady = this.canSend();
     const now = ctx.now();
-    const received: MessageView[] = [];
-    const delivered: string[] = [];
-    const deliveredTexts = new Set<string>();
-    const receiptWires: Uint8Array[] = [];
-    let newAddrs: string[] | undefined;
-    let updated: ContactRow = row;
-    this.advance('receiving messages', (session) => {
-      const owe: string[] = [];
-      for (const wire of wires) {
-        const hash = toHex(sha256Hash(wire));
-        const seen = ctx.chat.seen(hash);
-        if (seen) {
-          // A retransmission of something already stored: acknowledge again, change nothing.
-          if (seen.contactId === this.id) owe.push(seen.remoteId);
-          continue;
-        }
-        let plaintext: Uint8Array;
-        try {
-          plaintext = session.decrypt(wire);
-        } catch (error) {
-          ctx.logger.info('message.dropped', { code: (error as { code?: string }).code ?? 'unknown' });
-          continue;
-        }
-        let payload: ReturnType<typeof decodePayload>;
-        try {
-          payload = decodePayload(plaintext);
-        } catch (error) {
-          ctx.logger.info('message.dropped', { code: (error as { code?: string }).code ?? 'unknown' });
-          // A type from a newer pvt decrypted fine: keep the session step and acknowledge it, or the
-          // sender would retransmit it forever. Its content is skipped.
-          if (error instanceof UnknownPayloadTypeError && error.messageId) {
-            const remoteId = toHex(error.messageId);
-            ctx.chat.addSeen(hash, this.id, remoteId, now);
-            owe.push(remoteId);
-          }
-          continue;
-        }
-        const remoteId = toHex(payload.id);
-        switch (payload.type) {
-          case 'text': {
-            const r = ctx.chat.insertMessage({
-              id: inboundMessageId(this.id, remoteId),
-              conversationId: this.id,
-              direction: 'in',
-              state: 'delivered',
-              createdAt: now,
-              body: payloadText(payload),
-            });
-            ctx.chat.addSeen(hash, this.id, remoteId, now);
-            owe.push(remoteId);
-            if (r.inserted) received.push({ ...r.row, state: 'delivered' });
-            break;
-          }
-          case 'receipt': {
-            let ids: string[] = [];
-            try {
-              ids = decodeReceiptBody(payload.body);
-            } catch (error) {
-              ctx.logger.info('receipt.dropped', { code: (error as { code?: string }).code ?? 'unknown' });
-            }
-            for (const id of ids) {
-              if (!ctx.chat.dequeue(id, this.id)) continue;
-              delivered.push(id);
-              if (ctx.chat.setMessageState(id, 'delivered')) deliveredTexts.add(id);
-            }
-            break;
-          }
-          case 'addressUpdate': {
-            try {
-              const { locator, relayDescriptor } = decodeAddressUpdate(payload.body);
-              const parsed = fromLocator(locator);
-              if (parsed?.peerId.toString() === row.transport.peerId) {
-                this.#init.onMailboxesInTx?.(this.id, locator.mailbox);
-                // Only the contact's own relay: the directory checks the descriptor is for this PeerId.
-                this.#init.onRelayDescriptor?.(relayDescriptor, row.transport.peerId, this.id);
-              }
-              // Only addresses: the transport key of a contact never changes through an update.
-              if (parsed?.peerId.toString() === row.transport.peerId && parsed.addrs.length > 0) {
-                newAddrs = parsed.addrs.map(String);
-                updated = ctx.contacts.transportInTx(row, { peerId: row.transport.peerId, addrs: newAddrs });
-              }
-            } catch (error) {
-              ctx.logger.info('addresses.bad_update', {
-                code: (error as { code?: string }).code ?? 'unknown',
-              });
-            }
-            ctx.chat.addSeen(hash, this.id, remoteId, now);
-            owe.push(remoteId);
-            break;
-          }
-          case 'control':
-            ctx.chat.addSeen(hash, this.id, remoteId, now);
-            owe.push(remoteId);
-            break;
-        }
-      }
-      // The receipt's ratchet step commits with what it acknowledges: it needs no commit of its own.
-      const unique = [...new Set(owe)];
-      if (unique.length > 0 && session.canSend) {
-        for (let i = 0; i < unique.length; i += MAX_RECEIPT_IDS) {
-          const body = encodeReceiptBody(unique.slice(i, i + MAX_RECEIPT_IDS));
-          receiptWires.push(
-            session.encrypt(
-              encodePayload({ type: 'receipt', id: newMessageId(ctx.rng), timestampMs: now, body }),
-            ),
-          );
-        }
-      }
-      return { result: undefined };
-    });
+    const got = this.advance('receiving messages', (session) => ({
+      result: receiveFramesInTx(ctx, this.#init, row, session, wires, now),
+    }));
     // Committed: apply in memory.
-    if (updated !== row) {
-      ctx.contacts.commit(updated);
-      if (newAddrs) void ctx.network()?.presence.setAddrs(row.transport.peerId, newAddrs);
-    }
-    if (receiptWires.length > 0) this.#sendReceipts(receiptWires);
-    if (delivered.length > 0) this.#delivered(delivered, deliveredTexts);
-    for (const m of received) this.#init.onReceived(row, m);
+    commitAddressChange(ctx, row, got.addresses);
+    if (got.receiptWires.length > 0) this.#sendReceipts(got.receiptWires);
+    if (got.delivered.length > 0) this.#delivered(got.delivered, got.deliveredTexts);
+    for (const m of got.received) this.#init.onReceived(row, m);
     // The first message from alice makes bob's session able to send: drain what waited for it.
     if (!wasReady && this.canSend()) {
       this.kick();
@@ -547,14 +327,14 @@ export class Peer {
     const queue = this.#outQueue();
     for (const id of ids) {
       queue.delete(id);
-      this.#inflight.delete(id);
+      this.#inflight.forget(id);
       this.#sent.delete(id);
       this.#sentUnsaved.delete(id);
       if (texts.has(id)) this.#ctx.emit({ type: 'message-state', id, state: 'delivered' });
     }
     if (queue.size === 0) for (const w of [...this.#drainWaiters]) w();
-    this.#resendWait.clear();
-    this.#armResend();
+    this.#inflight.receiptCame();
+    this.#inflight.arm();
     this.kick();
   }
 
@@ -606,11 +386,11 @@ export class Peer {
         if (++seen > WINDOW || due.length >= OUTBOX_BATCH) break;
         // Not in flight, or waiting in a later route than this one (in the contact's mailbox while the
         // contact can now be reached directly): send it now.
-        const f = this.#inflight.get(item.id);
-        if (!f || rank(f.route) > rankNow) due.push(item);
+        const taken = this.#inflight.routeOf(item.id);
+        if (!taken || rank(taken) > rankNow) due.push(item);
       }
       if (due.length === 0) {
-        this.#armResend();
+        this.#inflight.arm();
         return;
       }
       if (due.some((i) => i.wire === undefined)) this.#seal(due);
@@ -629,8 +409,8 @@ export class Peer {
       } catch (error) {
         ctx.logger.debug('outbox.send_failed', { code: (error as { name?: string }).name ?? 'unknown' });
         // Go back to the oldest item this route took; what waits in another route keeps its time.
-        for (const [id, f] of this.#inflight) if (f.route === route) this.#inflight.delete(id);
-        this.#armResend();
+        this.#inflight.forgetRoute(route);
+        this.#inflight.arm();
         this.#scheduleRetry();
         return;
       }
@@ -638,7 +418,7 @@ export class Peer {
       const at = ctx.now();
       for (const b of batch) {
         if (!queue.has(b.id)) continue; // delivered while the write was under way
-        this.#inflight.set(b.id, { at, route });
+        this.#inflight.handed(b.id, at, route);
         if (b.kind === 'text' && !this.#sent.has(b.id)) {
           const state = route.handedState ?? 'sent';
           this.#sent.set(b.id, state);
@@ -647,7 +427,7 @@ export class Peer {
         }
       }
       this.#retryMs = RETRY_INITIAL_MS;
-      this.#armResend();
+      this.#inflight.arm();
       if (batch.length < due.length) return;
     }
   }
@@ -656,34 +436,8 @@ export class Peer {
   #seal(items: readonly QueuedItem[]): void {
     const ctx = this.#ctx;
     if (!this.canSend()) return;
-    const produced = new Map<string, Uint8Array>();
-    const orphans: string[] = [];
     this.advance('encrypting queued items', (session) => {
-      for (const item of items) {
-        if (item.wire !== undefined) continue;
-        let plaintext: Uint8Array;
-        if (item.kind === 'text') {
-          const message = ctx.chat.message(item.id);
-          if (!message) {
-            // The message row is gone (cannot happen through the API): drop the orphan item.
-            ctx.chat.dequeue(item.id, this.id);
-            orphans.push(item.id);
-            continue;
-          }
-          plaintext = encodePayload(textPayload(message.body, fromHex(item.id), item.createdAt));
-        } else {
-          const stored = ctx.chat.outboxItem(item.id);
-          plaintext = encodePayload({
-            type: 'addressUpdate',
-            id: fromHex(item.id),
-            timestampMs: item.createdAt,
-            body: stored?.payload ?? new Uint8Array(0),
-          });
-        }
-        const wire = session.encrypt(plaintext);
-        ctx.chat.setWire(item.id, wire);
-        produced.set(item.id, wire);
-      }
+      const { produced, orphans } = sealQueuedInTx(ctx, this.id, session, items);
       return {
         result: undefined,
         applied: () => {
@@ -726,57 +480,6 @@ export class Peer {
     this.#retryTimer = undefined;
   }
 
-  /** How long an item handed to `route` waits for its receipt now. */
-  #resendWaitOf(route: DeliveryRoute): number {
-    return this.#resendWait.get(route.name) ?? route.resendAfterMs;
-  }
-
-  /**
-   * (Re)arms the one resend timer for the first in-flight item whose route's wait runs out: each item
-   * waits the wait of the route that took it (direct: seconds; mailbox: minutes), so a frame deposited in
-   * a mailbox is not deposited again every minute.
-   */
-  #armResend(): void {
-    this.#clearResend();
-    if (this.#stopped || this.#inflight.size === 0) return;
-    let dueAt = Number.POSITIVE_INFINITY;
-    for (const f of this.#inflight.values()) dueAt = Math.min(dueAt, f.at + this.#resendWaitOf(f.route));
-    this.#resendTimer = setTimeout(
-      () => {
-        this.#resendTimer = undefined;
-        this.#resendDue();
-      },
-      Math.max(0, dueAt - this.#ctx.now()),
-    );
-    this.#resendTimer.unref?.();
-  }
-
-  /** The resend timer fired: if an item waited its route's wait, go back to the oldest (go-back-N). */
-  #resendDue(): void {
-    if (this.#stopped || this.#inflight.size === 0) return;
-    const now = this.#ctx.now();
-    const late = new Set<DeliveryRoute>();
-    for (const f of this.#inflight.values()) {
-      if (now - f.at >= this.#resendWaitOf(f.route) - 1) late.add(f.route);
-    }
-    if (late.size === 0) {
-      this.#armResend();
-      return;
-    }
-    for (const route of late) {
-      const cap = Math.max(route.resendAfterMs, RESEND_MAX_MS);
-      this.#resendWait.set(route.name, Math.min(this.#resendWaitOf(route) * 2, cap));
-    }
-    this.#ctx.logger.debug('outbox.resend', { inflight: this.#inflight.size });
-    this.#inflight.clear();
-    this.kick();
-  }
-
-  #clearResend(): void {
-    if (this.#resendTimer !== undefined) clearTimeout(this.#resendTimer);
-    this.#resendTimer = undefined;
-  }
-
   // ── state ──
 
   #currentSession(): RatchetState {
@@ -803,12 +506,10 @@ export class Peer {
    */
   stop(): Promise<void>[] {
     if (this.#stopped) return [...this.#receiptSends];
-    if (this.#drainScheduled !== undefined) clearImmediate(this.#drainScheduled);
-    this.#drainScheduled = undefined;
-    this.#drain();
+    this.#inbound.drainNow();
     this.#stopped = true;
     this.#clearRetry();
-    this.#clearResend();
+    this.#inflight.disarm();
     for (const w of [...this.#readyWaiters, ...this.#drainWaiters]) w();
     const sends = [...this.#receiptSends];
     return sends;
