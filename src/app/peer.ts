@@ -14,29 +14,37 @@
  *
  * Frames leave through DeliveryRoutes (route.ts); inbound frames from any route enter `inbound`. Knows
  * nothing about libp2p or the UI. Its pieces live beside it: the tentative session (session-cursor.ts),
- * queue items and their sealing (queued-items.ts), in-flight items and resend pacing (resend-pacing.ts),
- * the inbound group commit (inbound-batch.ts), the receive step (receive-step.ts) and what an address
- * update changes (address-update-receive.ts); only `advance` here runs a transaction over the session.
+ * queue items, their queueing and sealing steps and the window (queued-items.ts), in-flight items and
+ * resend pacing (resend-pacing.ts), the one backoff (retry-backoff.ts), route choice and receipt sends
+ * (route-choice.ts), the inbound group commit (inbound-batch.ts), the receive step (receive-step.ts),
+ * what an address update changes (address-update-receive.ts) and the waiters (waiters.ts); only
+ * `advance` here runs a transaction over the session.
  */
 import { toHex } from '../crypto/bytes.ts';
-import { RETRY_INITIAL_MS, RETRY_JITTER, RETRY_MAX_MS } from '../net/constants.ts';
 import { newMessageId } from '../protocol/payload.ts';
 import { type RatchetState, serializeState } from '../protocol/ratchet/index.ts';
 import type { ContactRow, ContactsStore } from '../store/contacts-store.ts';
 import { type AddressUpdateHooks, commitAddressChange } from './address-update-receive.ts';
 import type { MessageView, PathBadge } from './api.ts';
-import { OUTBOX_BATCH } from './constants.ts';
 import { InboundBatch } from './inbound-batch.ts';
 import type { MessagingContext } from './messaging-context.ts';
-import { addressPlaintext, type QueuedItem, sealQueuedInTx, textPlaintext } from './queued-items.ts';
+import {
+  dueItems,
+  loadQueue,
+  type QueuedItem,
+  queueAddressInTx,
+  queueTextInTx,
+  replaceAddressItem,
+  sealQueuedInTx,
+} from './queued-items.ts';
 import { receiveFramesInTx } from './receive-step.ts';
 import { ResendPacing } from './resend-pacing.ts';
+import { RetryBackoff } from './retry-backoff.ts';
 import type { DeliveryRoute, RouteTarget } from './route.ts';
+import { firstReadyRoute, sendReceiptFrames } from './route-choice.ts';
 import { SessionCursor, type StepOutcome } from './session-cursor.ts';
 import { SkipAllowance } from './skip-budget.ts';
-
-/** Unacknowledged items in flight per contact before the pump waits for receipts. */
-const WINDOW = 4 * OUTBOX_BATCH;
+import { Waiters } from './waiters.ts';
 
 /** The state a text shows once a route took it: 'sent' (direct) or 'stored' (in a mailbox). */
 type HandedState = 'sent' | 'stored';
@@ -73,12 +81,12 @@ export class Peer {
   #path: PathBadge = 'offline';
   #running = false;
   #again = false;
-  #retryMs = RETRY_INITIAL_MS;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The one backoff for everything it sends. */
+  readonly #retry: RetryBackoff;
   /** Inbound frames waiting for their batch (group commit). */
   readonly #inbound: InboundBatch;
-  readonly #readyWaiters = new Set<() => void>();
-  readonly #drainWaiters = new Set<() => void>();
+  readonly #readyWaiters = new Waiters();
+  readonly #drainWaiters = new Waiters();
   readonly #receiptSends = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #stopped = false;
@@ -93,6 +101,11 @@ export class Peer {
       logger: init.ctx.logger,
       stopped: () => this.#stopped,
       resend: () => this.kick(),
+    });
+    this.#retry = new RetryBackoff({
+      random: init.random,
+      stopped: () => this.#stopped,
+      retry: () => this.kick(),
     });
     this.#inbound = new InboundBatch({
       receive: (wires) => this.#receiveBatch(wires),
@@ -151,24 +164,8 @@ export class Peer {
     const ctx = this.#ctx;
     const queue = this.#outQueue();
     const view = this.advance('queueing a message', (session) => {
-      const m = ctx.chat.insertMessage({
-        id,
-        conversationId: this.id,
-        direction: 'out',
-        state: 'pending',
-        createdAt,
-        body: text,
-      });
-      ctx.chat.enqueue({ id, contactId: this.id, kind: 'text', createdAt });
-      let wire: Uint8Array | undefined;
-      if (session.canSend) {
-        wire = session.encrypt(textPlaintext(id, text, createdAt));
-        ctx.chat.setWire(id, wire);
-      }
-      return {
-        result: { ...m.row, state: 'pending' } as MessageView,
-        applied: () => queue.set(id, { id, kind: 'text', createdAt, wire }),
-      };
+      const { view, item } = queueTextInTx(ctx, this.id, session, { id, body: text, createdAt });
+      return { result: view, applied: () => queue.set(id, item) };
     });
     this.kick();
     return view;
@@ -184,21 +181,8 @@ export class Peer {
     const id = toHex(newMessageId(ctx.rng));
     const createdAt = ctx.now();
     this.advance('queueing an address update', (session) => {
-      ctx.chat.dropStaleAddressUpdates(this.id);
-      ctx.chat.enqueue({ id, contactId: this.id, kind: 'address', createdAt, payload: body });
-      let wire: Uint8Array | undefined;
-      if (session.canSend) {
-        wire = session.encrypt(addressPlaintext(id, body, createdAt));
-        ctx.chat.setWire(id, wire);
-      }
-      return {
-        result: undefined,
-        applied: () => {
-          for (const [k, item] of queue)
-            if (item.kind === 'address' && item.wire === undefined) queue.delete(k);
-          queue.set(id, { id, kind: 'address', createdAt, wire });
-        },
-      };
+      const item = queueAddressInTx(ctx, this.id, session, { id, body, createdAt });
+      return { result: undefined, applied: () => replaceAddressItem(queue, item) };
     });
     this.kick();
   }
@@ -221,7 +205,7 @@ export class Peer {
         this.#ctx.logger.error('outbox.pump_failed', {
           code: (error as { code?: string }).code ?? 'unknown',
         });
-        this.#scheduleRetry();
+        this.#retry.schedule();
       } finally {
         this.#running = false;
       }
@@ -236,8 +220,8 @@ export class Peer {
    */
   online(path: PathBadge): void {
     this.#path = path;
-    this.#retryMs = RETRY_INITIAL_MS;
-    this.#clearRetry();
+    this.#retry.reset();
+    this.#retry.clear();
     this.kick();
   }
 
@@ -266,26 +250,14 @@ export class Peer {
   sessionReady(timeoutMs: number): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
     if (this.canSend()) return Promise.resolve(true);
-    return this.#wait(this.#readyWaiters, timeoutMs, () => this.canSend());
+    return this.#readyWaiters.wait(timeoutMs, () => !this.#stopped && this.canSend());
   }
 
   /** Resolves true once the outgoing queue is empty (all acknowledged), false after `timeoutMs` or on stop. */
   drained(timeoutMs: number): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
     if (this.#outQueue().size === 0) return Promise.resolve(true);
-    return this.#wait(this.#drainWaiters, timeoutMs, () => this.#outQueue().size === 0);
-  }
-
-  #wait(set: Set<() => void>, timeoutMs: number, ok: () => boolean): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        resolve(!this.#stopped && ok());
-      };
-      const timer = setTimeout(done, timeoutMs);
-      set.add(done);
-    });
+    return this.#drainWaiters.wait(timeoutMs, () => !this.#stopped && this.#outQueue().size === 0);
   }
 
   // ── receiving ──
@@ -319,7 +291,7 @@ export class Peer {
     // The first message from alice makes bob's session able to send: drain what waited for it.
     if (!wasReady && this.canSend()) {
       this.kick();
-      for (const w of [...this.#readyWaiters]) w();
+      this.#readyWaiters.wake();
     }
   }
 
@@ -332,7 +304,7 @@ export class Peer {
       this.#sentUnsaved.delete(id);
       if (texts.has(id)) this.#ctx.emit({ type: 'message-state', id, state: 'delivered' });
     }
-    if (queue.size === 0) for (const w of [...this.#drainWaiters]) w();
+    if (queue.size === 0) this.#drainWaiters.wake();
     this.#inflight.receiptCame();
     this.#inflight.arm();
     this.kick();
@@ -342,19 +314,13 @@ export class Peer {
   #sendReceipts(wires: readonly Uint8Array[]): void {
     const target = this.#target();
     if (!target) return;
-    const p = (async () => {
-      for (const route of this.#init.routes()) {
-        if (!(await route.ready(target, this.#abort.signal))) continue;
-        await route.send(target, wires, this.#abort.signal);
-        return;
-      }
-    })()
-      .catch((error: unknown) => {
-        this.#ctx.logger.debug('receipt.send_failed', {
-          code: (error as { name?: string }).name ?? 'unknown',
-        });
-      })
-      .finally(() => this.#receiptSends.delete(p));
+    const p = sendReceiptFrames(
+      this.#init.routes(),
+      target,
+      wires,
+      this.#abort.signal,
+      this.#ctx.logger,
+    ).finally(() => this.#receiptSends.delete(p));
     this.#receiptSends.add(p);
   }
 
@@ -367,9 +333,9 @@ export class Peer {
     if (!row || !target || row.verification === 'rejected') return;
     const queue = this.#outQueue();
     if (queue.size === 0) return;
-    const route = await this.#readyRoute(target);
+    const route = await firstReadyRoute(this.#init.routes(), target, this.#abort.signal, () => this.#stopped);
     if (!route) {
-      this.#scheduleRetry();
+      this.#retry.schedule();
       return;
     }
     const routes = this.#init.routes();
@@ -380,15 +346,7 @@ export class Peer {
     const rankNow = rank(route);
     for (;;) {
       if (this.#stopped) return;
-      const due: QueuedItem[] = [];
-      let seen = 0;
-      for (const item of queue.values()) {
-        if (++seen > WINDOW || due.length >= OUTBOX_BATCH) break;
-        // Not in flight, or waiting in a later route than this one (in the contact's mailbox while the
-        // contact can now be reached directly): send it now.
-        const taken = this.#inflight.routeOf(item.id);
-        if (!taken || rank(taken) > rankNow) due.push(item);
-      }
+      const due = dueItems(queue, (id) => this.#inflight.routeOf(id), rank, rankNow);
       if (due.length === 0) {
         this.#inflight.arm();
         return;
@@ -411,7 +369,7 @@ export class Peer {
         // Go back to the oldest item this route took; what waits in another route keeps its time.
         this.#inflight.forgetRoute(route);
         this.#inflight.arm();
-        this.#scheduleRetry();
+        this.#retry.schedule();
         return;
       }
       if (this.#stopped) return;
@@ -426,7 +384,7 @@ export class Peer {
           ctx.emit({ type: 'message-state', id: b.id, state });
         }
       }
-      this.#retryMs = RETRY_INITIAL_MS;
+      this.#retry.reset();
       this.#inflight.arm();
       if (batch.length < due.length) return;
     }
@@ -451,33 +409,9 @@ export class Peer {
     });
   }
 
-  async #readyRoute(target: RouteTarget): Promise<DeliveryRoute | undefined> {
-    for (const route of this.#init.routes()) {
-      if (this.#stopped) return undefined;
-      if (await route.ready(target, this.#abort.signal)) return route;
-    }
-    return undefined;
-  }
-
   #target(): RouteTarget | undefined {
     const row = this.#ctx.contacts.byId(this.id);
     return row ? { contactId: this.id, peerId: row.transport.peerId } : undefined;
-  }
-
-  #scheduleRetry(): void {
-    if (this.#stopped || this.#retryTimer !== undefined) return;
-    const delay = this.#retryMs * (1 + RETRY_JITTER * this.#init.random());
-    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.kick();
-    }, delay);
-    this.#retryTimer.unref?.();
-  }
-
-  #clearRetry(): void {
-    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
   }
 
   // ── state ──
@@ -490,13 +424,7 @@ export class Peer {
   }
 
   #outQueue(): Map<string, QueuedItem> {
-    if (this.#queue === undefined) {
-      const queue = new Map<string, QueuedItem>();
-      for (const r of this.#ctx.chat.outbox(this.id, Number.MAX_SAFE_INTEGER)) {
-        queue.set(r.id, { id: r.id, kind: r.kind, createdAt: r.createdAt, wire: r.wire ?? undefined });
-      }
-      this.#queue = queue;
-    }
+    this.#queue ??= loadQueue(this.#ctx.chat, this.id);
     return this.#queue;
   }
 
@@ -508,9 +436,10 @@ export class Peer {
     if (this.#stopped) return [...this.#receiptSends];
     this.#inbound.drainNow();
     this.#stopped = true;
-    this.#clearRetry();
+    this.#retry.clear();
     this.#inflight.disarm();
-    for (const w of [...this.#readyWaiters, ...this.#drainWaiters]) w();
+    this.#readyWaiters.wake();
+    this.#drainWaiters.wake();
     const sends = [...this.#receiptSends];
     return sends;
   }
