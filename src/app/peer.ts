@@ -13,12 +13,13 @@
  * together are handled in one transaction (group commit), a lone one at once.
  *
  * Frames leave through DeliveryRoutes (route.ts); inbound frames from any route enter `inbound`. Knows
- * nothing about libp2p or the UI. Its pieces live beside it: the tentative session (session-cursor.ts),
- * queue items, their queueing and sealing steps and the window (queued-items.ts), in-flight items and
- * resend pacing (resend-pacing.ts), the one backoff (retry-backoff.ts), route choice and receipt sends
- * (route-choice.ts), the inbound group commit (inbound-batch.ts), the receive step (receive-step.ts),
- * what an address update changes (address-update-receive.ts) and the waiters (waiters.ts); only
- * `advance` here runs a transaction over the session.
+ * nothing about libp2p or the UI. Its pieces live beside it: the tentative session (session-cursor.ts);
+ * the outgoing queue, its pump, `sent` marks and backoff (outbox-pump.ts) with in-flight items and
+ * resend pacing (resend-pacing.ts), queue items and their queueing and sealing steps (queued-items.ts);
+ * route choice and receipt sends (route-choice.ts); the inbound group commit (inbound-batch.ts), the
+ * receive step (receive-step.ts) and what an address update changes (address-update-receive.ts); the
+ * waiters (waiters.ts). Only `advance` here runs a transaction over the session: the steps get the
+ * tentative session as a parameter.
  */
 import { toHex } from '../crypto/bytes.ts';
 import { newMessageId } from '../protocol/payload.ts';
@@ -28,9 +29,8 @@ import { type AddressUpdateHooks, commitAddressChange } from './address-update-r
 import type { MessageView, PathBadge } from './api.ts';
 import { InboundBatch } from './inbound-batch.ts';
 import type { MessagingContext } from './messaging-context.ts';
+import { type HandedState, OutboxPump } from './outbox-pump.ts';
 import {
-  dueItems,
-  loadQueue,
   type QueuedItem,
   queueAddressInTx,
   queueTextInTx,
@@ -38,16 +38,11 @@ import {
   sealQueuedInTx,
 } from './queued-items.ts';
 import { receiveFramesInTx } from './receive-step.ts';
-import { ResendPacing } from './resend-pacing.ts';
-import { RetryBackoff } from './retry-backoff.ts';
 import type { DeliveryRoute, RouteTarget } from './route.ts';
-import { firstReadyRoute, sendReceiptFrames } from './route-choice.ts';
+import { sendReceiptFrames } from './route-choice.ts';
 import { SessionCursor, type StepOutcome } from './session-cursor.ts';
 import { SkipAllowance } from './skip-budget.ts';
 import { Waiters } from './waiters.ts';
-
-/** The state a text shows once a route took it: 'sent' (direct) or 'stored' (in a mailbox). */
-type HandedState = 'sent' | 'stored';
 
 export interface PeerInit extends AddressUpdateHooks {
   readonly id: string;
@@ -70,19 +65,9 @@ export class Peer {
   #session: RatchetState | undefined;
   /** The contact's skip work allowance (per minute), charged by every decryption. */
   readonly #skip: SkipAllowance;
-  /** The outgoing queue (mirror of the contact's outbox rows), oldest first. */
-  #queue: Map<string, QueuedItem> | undefined;
-  /** What is in flight, on which route and since when; when it goes again. */
-  readonly #inflight: ResendPacing;
-  /** Texts handed to a route whose `sent` state is not on disk yet (it rides the next commit). */
-  readonly #sentUnsaved = new Map<string, HandedState>();
-  /** Texts shown as sent (in memory until delivered). */
-  readonly #sent = new Map<string, HandedState>();
+  /** The outgoing queue, its pump, what is in flight, the `sent` marks and the one backoff. */
+  readonly #outbox: OutboxPump;
   #path: PathBadge = 'offline';
-  #running = false;
-  #again = false;
-  /** The one backoff for everything it sends. */
-  readonly #retry: RetryBackoff;
   /** Inbound frames waiting for their batch (group commit). */
   readonly #inbound: InboundBatch;
   readonly #readyWaiters = new Waiters();
@@ -96,16 +81,16 @@ export class Peer {
     this.#init = init;
     this.#ctx = init.ctx;
     this.#skip = new SkipAllowance({ now: init.ctx.now });
-    this.#inflight = new ResendPacing({
-      now: init.ctx.now,
-      logger: init.ctx.logger,
-      stopped: () => this.#stopped,
-      resend: () => this.kick(),
-    });
-    this.#retry = new RetryBackoff({
+    this.#outbox = new OutboxPump({
+      contactId: init.id,
+      ctx: init.ctx,
+      routes: init.routes,
       random: init.random,
+      signal: this.#abort.signal,
       stopped: () => this.#stopped,
-      retry: () => this.kick(),
+      target: () => this.#target(),
+      seal: (items) => this.#seal(items),
+      drained: () => this.#drainWaiters.wake(),
     });
     this.#inbound = new InboundBatch({
       receive: (wires) => this.#receiveBatch(wires),
@@ -124,16 +109,15 @@ export class Peer {
   advance<T>(what: string, step: (session: SessionCursor) => StepOutcome<T>): T {
     const cursor = new SessionCursor(this.#currentSession(), this.#ctx.rng, this.#skip);
     const ctx = this.#ctx;
-    const riding = [...this.#sentUnsaved.keys()];
-    const ridingState = new Map(this.#sentUnsaved);
+    const riding = this.#outbox.unsavedMarks();
     const outcome = ctx.sql.transaction(what, () => {
       const out = step(cursor);
       if (cursor.changed) this.#init.sessions.setSession(this.id, serializeState(cursor.state));
-      for (const id of riding) ctx.chat.advanceState(id, 'pending', ridingState.get(id) ?? 'sent');
+      for (const [id, state] of riding) ctx.chat.advanceState(id, 'pending', state);
       return out;
     });
     this.#session = cursor.state;
-    for (const id of riding) this.#sentUnsaved.delete(id);
+    this.#outbox.marksSaved(riding.keys());
     outcome.applied?.();
     return outcome.result;
   }
@@ -145,12 +129,12 @@ export class Peer {
 
   /** The state a message shows in memory ('sent' lives here until delivered). */
   isSent(id: string): boolean {
-    return this.#sent.has(id);
+    return this.#outbox.handedState(id) !== undefined;
   }
 
   /** 'sent' or 'stored' (in the contact's mailbox) once handed to a route, until delivered. */
   handedState(id: string): HandedState | undefined {
-    return this.#sent.get(id);
+    return this.#outbox.handedState(id);
   }
 
   get path(): PathBadge {
@@ -162,7 +146,7 @@ export class Peer {
   /** Queues a text (and encrypts it when the session can send): one commit. */
   sendText(id: string, text: string, createdAt: number): MessageView {
     const ctx = this.#ctx;
-    const queue = this.#outQueue();
+    const queue = this.#outbox.queue();
     const view = this.advance('queueing a message', (session) => {
       const { view, item } = queueTextInTx(ctx, this.id, session, { id, body: text, createdAt });
       return { result: view, applied: () => queue.set(id, item) };
@@ -177,7 +161,7 @@ export class Peer {
    */
   queueAddressUpdate(body: Uint8Array): void {
     const ctx = this.#ctx;
-    const queue = this.#outQueue();
+    const queue = this.#outbox.queue();
     const id = toHex(newMessageId(ctx.rng));
     const createdAt = ctx.now();
     this.advance('queueing an address update', (session) => {
@@ -189,27 +173,7 @@ export class Peer {
 
   /** Something may be sendable: run the pump (now, or again after the current run). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.#pumpOnce();
-        } while (this.#again && !this.#stopped);
-      } catch (error) {
-        this.#ctx.logger.error('outbox.pump_failed', {
-          code: (error as { code?: string }).code ?? 'unknown',
-        });
-        this.#retry.schedule();
-      } finally {
-        this.#running = false;
-      }
-    })();
+    this.#outbox.kick();
   }
 
   // ── presence ──
@@ -220,9 +184,7 @@ export class Peer {
    */
   online(path: PathBadge): void {
     this.#path = path;
-    this.#retry.reset();
-    this.#retry.clear();
-    this.kick();
+    this.#outbox.online();
   }
 
   /**
@@ -232,16 +194,12 @@ export class Peer {
    */
   offline(): void {
     this.#path = 'offline';
-    const dropped = this.#inflight.forgetRoute(this.#init.routes()[0]);
-    this.#inflight.arm();
-    if (dropped) this.kick();
+    this.#outbox.connectionLost();
   }
 
   /** The outbound stream broke: go back to the oldest unacknowledged item. */
   streamLost(): void {
-    if (this.#inflight.size === 0) return;
-    this.#inflight.forgetAll();
-    this.kick();
+    this.#outbox.streamLost();
   }
 
   // ── waiters ──
@@ -256,8 +214,8 @@ export class Peer {
   /** Resolves true once the outgoing queue is empty (all acknowledged), false after `timeoutMs` or on stop. */
   drained(timeoutMs: number): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
-    if (this.#outQueue().size === 0) return Promise.resolve(true);
-    return this.#drainWaiters.wait(timeoutMs, () => !this.#stopped && this.#outQueue().size === 0);
+    if (this.#outbox.queue().size === 0) return Promise.resolve(true);
+    return this.#drainWaiters.wait(timeoutMs, () => !this.#stopped && this.#outbox.queue().size === 0);
   }
 
   // ── receiving ──
@@ -286,28 +244,13 @@ export class Peer {
     // Committed: apply in memory.
     commitAddressChange(ctx, row, got.addresses);
     if (got.receiptWires.length > 0) this.#sendReceipts(got.receiptWires);
-    if (got.delivered.length > 0) this.#delivered(got.delivered, got.deliveredTexts);
+    if (got.delivered.length > 0) this.#outbox.delivered(got.delivered, got.deliveredTexts);
     for (const m of got.received) this.#init.onReceived(row, m);
     // The first message from alice makes bob's session able to send: drain what waited for it.
     if (!wasReady && this.canSend()) {
       this.kick();
       this.#readyWaiters.wake();
     }
-  }
-
-  #delivered(ids: readonly string[], texts: ReadonlySet<string>): void {
-    const queue = this.#outQueue();
-    for (const id of ids) {
-      queue.delete(id);
-      this.#inflight.forget(id);
-      this.#sent.delete(id);
-      this.#sentUnsaved.delete(id);
-      if (texts.has(id)) this.#ctx.emit({ type: 'message-state', id, state: 'delivered' });
-    }
-    if (queue.size === 0) this.#drainWaiters.wake();
-    this.#inflight.receiptCame();
-    this.#inflight.arm();
-    this.kick();
   }
 
   /** Receipts are best-effort: a lost one costs a retransmission, which is acknowledged again. */
@@ -324,72 +267,6 @@ export class Peer {
     this.#receiptSends.add(p);
   }
 
-  // ── the pump ──
-
-  async #pumpOnce(): Promise<void> {
-    const ctx = this.#ctx;
-    const row = ctx.contacts.byId(this.id);
-    const target = this.#target();
-    if (!row || !target || row.verification === 'rejected') return;
-    const queue = this.#outQueue();
-    if (queue.size === 0) return;
-    const route = await firstReadyRoute(this.#init.routes(), target, this.#abort.signal, () => this.#stopped);
-    if (!route) {
-      this.#retry.schedule();
-      return;
-    }
-    const routes = this.#init.routes();
-    const rank = (r: DeliveryRoute) => {
-      const i = routes.indexOf(r);
-      return i < 0 ? routes.length : i;
-    };
-    const rankNow = rank(route);
-    for (;;) {
-      if (this.#stopped) return;
-      const due = dueItems(queue, (id) => this.#inflight.routeOf(id), rank, rankNow);
-      if (due.length === 0) {
-        this.#inflight.arm();
-        return;
-      }
-      if (due.some((i) => i.wire === undefined)) this.#seal(due);
-      const batch: QueuedItem[] = [];
-      for (const item of due) {
-        if (item.wire === undefined) break; // bob before alice's first message: wait for it
-        batch.push(item);
-      }
-      if (batch.length === 0) return;
-      try {
-        await route.send(
-          target,
-          batch.map((b) => b.wire as Uint8Array),
-          this.#abort.signal,
-        );
-      } catch (error) {
-        ctx.logger.debug('outbox.send_failed', { code: (error as { name?: string }).name ?? 'unknown' });
-        // Go back to the oldest item this route took; what waits in another route keeps its time.
-        this.#inflight.forgetRoute(route);
-        this.#inflight.arm();
-        this.#retry.schedule();
-        return;
-      }
-      if (this.#stopped) return;
-      const at = ctx.now();
-      for (const b of batch) {
-        if (!queue.has(b.id)) continue; // delivered while the write was under way
-        this.#inflight.handed(b.id, at, route);
-        if (b.kind === 'text' && !this.#sent.has(b.id)) {
-          const state = route.handedState ?? 'sent';
-          this.#sent.set(b.id, state);
-          this.#sentUnsaved.set(b.id, state);
-          ctx.emit({ type: 'message-state', id: b.id, state });
-        }
-      }
-      this.#retry.reset();
-      this.#inflight.arm();
-      if (batch.length < due.length) return;
-    }
-  }
-
   /** Encrypts queued items that have no wire yet, in order, in one commit (when the session can send). */
   #seal(items: readonly QueuedItem[]): void {
     const ctx = this.#ctx;
@@ -403,7 +280,7 @@ export class Peer {
             const wire = produced.get(item.id);
             if (wire) item.wire = wire;
           }
-          for (const id of orphans) this.#outQueue().delete(id);
+          for (const id of orphans) this.#outbox.queue().delete(id);
         },
       };
     });
@@ -423,11 +300,6 @@ export class Peer {
     return this.#session;
   }
 
-  #outQueue(): Map<string, QueuedItem> {
-    this.#queue ??= loadQueue(this.#ctx.chat, this.id);
-    return this.#queue;
-  }
-
   /**
    * Handles inbound frames still queued, stops timers and the pump, wakes waiters; returns the receipt
    * sends still under way (the caller may wait briefly for them).
@@ -436,8 +308,7 @@ export class Peer {
     if (this.#stopped) return [...this.#receiptSends];
     this.#inbound.drainNow();
     this.#stopped = true;
-    this.#retry.clear();
-    this.#inflight.disarm();
+    this.#outbox.stop();
     this.#readyWaiters.wake();
     this.#drainWaiters.wake();
     const sends = [...this.#receiptSends];
