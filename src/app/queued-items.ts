@@ -82,6 +82,19 @@ export function sealQueuedInTx(
   return sealed;
 }
 
+/** Encrypts a newly queued item at once and stores its wire, when the session can send now. */
+function sealIfReady(
+  ctx: MessagingContext,
+  session: SessionCursor,
+  id: string,
+  plaintext: () => Uint8Array,
+): Uint8Array | undefined {
+  if (!session.canSend) return undefined;
+  const wire = session.encrypt(plaintext());
+  ctx.chat.setWire(id, wire);
+  return wire;
+}
+
 /** Stores a new outgoing text and its outbox item (with its wire when the session can send). */
 export function queueTextInTx(
   ctx: MessagingContext,
@@ -99,11 +112,7 @@ export function queueTextInTx(
     body,
   });
   ctx.chat.enqueue({ id, contactId, kind: 'text', createdAt });
-  let wire: Uint8Array | undefined;
-  if (session.canSend) {
-    wire = session.encrypt(textPlaintext(id, body, createdAt));
-    ctx.chat.setWire(id, wire);
-  }
+  const wire = sealIfReady(ctx, session, id, () => textPlaintext(id, body, createdAt));
   return { view: { ...m.row, state: 'pending' } as MessageView, item: { id, kind: 'text', createdAt, wire } };
 }
 
@@ -117,11 +126,7 @@ export function queueAddressInTx(
   const { id, body, createdAt } = update;
   ctx.chat.dropStaleAddressUpdates(contactId);
   ctx.chat.enqueue({ id, contactId, kind: 'address', createdAt, payload: body });
-  let wire: Uint8Array | undefined;
-  if (session.canSend) {
-    wire = session.encrypt(addressPlaintext(id, body, createdAt));
-    ctx.chat.setWire(id, wire);
-  }
+  const wire = sealIfReady(ctx, session, id, () => addressPlaintext(id, body, createdAt));
   return { id, kind: 'address', createdAt, wire };
 }
 
