@@ -159,6 +159,11 @@ describe('offline joins across restarts', () => {
     expect(atBen?.name).toBe('Ann');
     expect(atBen?.sas).toMatch(/^\d{3} \d{3}$/);
     expect(atAnn?.sas).toBe(atBen?.sas);
+    // Ben stopped waiting, so `pvt contacts` is where he finds the code to compare, and how to confirm.
+    const listedAfter = await runPvt(['contacts'], { env: ben.profile.home.env });
+    expect(listedAfter.stdout).toContain(
+      `compare this code with Ann: ${atBen?.sas} — if it matches: pvt verify Ann --confirm`,
+    );
     await until('nothing pending at Ben', async () => ((await pending(ben)).length === 0 ? true : undefined));
     await until('nothing pending at Ann', async () => ((await pending(ann)).length === 0 ? true : undefined));
   }, 120_000);
