@@ -14,7 +14,7 @@ import { systemRng } from '../../store/system-rng.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { passphraseForUnlock } from '../passphrase.ts';
 import { launcherFor } from '../session.ts';
-import { newSecret } from '../transfer-secret.ts';
+import { newSecret } from '../util/transfer-secret.ts';
 
 export const exportCommand: CommandSpec = {
   name: 'export',

@@ -12,7 +12,7 @@ import { systemRng } from '../../store/system-rng.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
 import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
 import { launcherFor } from '../session.ts';
-import { readSecret } from '../transfer-secret.ts';
+import { readSecret } from '../util/transfer-secret.ts';
 
 const MIN_PASSPHRASE_CHARS = 8;
 

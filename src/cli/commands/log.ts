@@ -7,8 +7,8 @@ import { SELF_CONVERSATION } from '../../app/api.ts';
 import { MAX_MESSAGE_PAGE } from '../../app/constants.ts';
 import { sanitizeBlock, sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandContext, type CommandSpec, UsageError } from '../command.ts';
-import { contactArg } from '../contact-arg.ts';
 import { openPvt } from '../session.ts';
+import { contactArg } from '../util/contact-arg.ts';
 import { EXIT_INTERRUPTED } from '../util/exit-codes.ts';
 
 function stamp(ms: number): string {

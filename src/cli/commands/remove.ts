@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline/promises';
 import { AppError } from '../../app/errors.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
+import { contactArg } from '../util/contact-arg.ts';
 
 export const removeCommand: CommandSpec = {
   name: 'remove',

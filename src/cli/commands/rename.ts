@@ -4,8 +4,8 @@
 
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
+import { contactArg } from '../util/contact-arg.ts';
 
 export const renameCommand: CommandSpec = {
   name: 'rename',

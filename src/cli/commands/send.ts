@@ -8,8 +8,8 @@ import { connectDaemon } from '../../daemon/client.ts';
 import { assertNotExported } from '../../store/profile-transfer.ts';
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { contactArg } from '../contact-arg.ts';
 import { launcherFor, openInProcess } from '../session.ts';
+import { contactArg } from '../util/contact-arg.ts';
 import { parseDuration } from '../util/duration.ts';
 import { readStdin } from '../util/stdin.ts';
 

@@ -6,8 +6,8 @@
 import { sanitizeLine } from '../../text/sanitize.ts';
 import { renderQr } from '../../ui/qr.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { contactArg } from '../contact-arg.ts';
 import { withPvt } from '../session.ts';
+import { contactArg } from '../util/contact-arg.ts';
 
 export const verifyCommand: CommandSpec = {
   name: 'verify',

@@ -2,9 +2,9 @@
  * The export passphrase of `pvt export` / `pvt import`: from --export-passphrase-file (env
  * PVT_EXPORT_PASSPHRASE_FILE) or asked on the terminal (twice for a new one). Never echoed or logged.
  */
-import { AppError } from '../app/errors.ts';
-import type { CommandContext } from './command.ts';
-import { promptPassphrase, readPassphraseFile } from './passphrase.ts';
+import { AppError } from '../../app/errors.ts';
+import type { CommandContext } from '../command.ts';
+import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
 
 const MIN_EXPORT_PASSPHRASE_CHARS = 8;
 
