@@ -1,6 +1,9 @@
 /**
- * Limits of the app layer, units in the names.
+ * Limits of the app layer, units in the names; and the UI settings' defaults (the UI shows them until
+ * the profile's are read).
  */
+import type { UiSettings } from './api.ts';
+
 /** Longest note/message body accepted, in UTF-8 bytes (the ratchet payload cap is larger). */
 export const MAX_MESSAGE_BODY_BYTES = 8 * 1024;
 /** Default number of most recent messages returned by `messages()`. */
@@ -100,3 +103,12 @@ export const MAILBOX_RECOMMENDED = 2;
 export const MAILBOX_REACHED_LATELY_MS = 3600_000;
 /** At most this many mailboxes are suggested (the TUI numbers them 1–9). */
 export const MAILBOX_MAX_SUGGESTIONS = 9;
+
+/** The UI settings a new profile has (`/set`, `pvt config`; src/app/ui-settings.ts parses them). */
+export const DEFAULT_UI_SETTINGS: UiSettings = {
+  bell: true,
+  notifications: false,
+  notifyText: false,
+  theme: 'dark',
+  timeFormat: '24h',
+};

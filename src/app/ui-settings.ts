@@ -5,14 +5,7 @@
  */
 import type { UiSettingsStore } from '../store/ui-settings-store.ts';
 import type { ThemeName, TimeFormat, UiSettings } from './api.ts';
-
-export const DEFAULT_UI_SETTINGS: UiSettings = {
-  bell: true,
-  notifications: false,
-  notifyText: false,
-  theme: 'dark',
-  timeFormat: '24h',
-};
+import { DEFAULT_UI_SETTINGS } from './constants.ts';
 
 /** Each key, the values it takes, and what it does (for help texts). */
 export const UI_SETTING_KEYS = {

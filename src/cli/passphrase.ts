@@ -1,10 +1,45 @@
 /**
  * Where a command gets the key passphrase from: --passphrase-file / PVT_PASSPHRASE_FILE, or a masked
- * prompt on the terminal. Never echoes, logs or stores the passphrase.
+ * prompt on the terminal; and how a new profile's keys are protected (`pvt init`, `pvt import`). Never
+ * echoes, logs or stores the passphrase.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { ProtectionChoice } from '../app/api.ts';
 import { AppError } from '../app/errors.ts';
 import type { CommandContext } from './command.ts';
+
+const MIN_PASSPHRASE_CHARS = 8;
+
+/**
+ * The protection of a new profile's keys: the passphrase of --passphrase-file when given, else the OS
+ * keychain when it answers, else a passphrase asked twice (`prompt` first). `nothingDone` ends the
+ * mismatch error ("nothing was created").
+ */
+export async function chooseNewProtection(
+  ctx: CommandContext,
+  keychainAvailable: () => Promise<boolean>,
+  wording: { readonly prompt: string; readonly nothingDone: string },
+): Promise<ProtectionChoice> {
+  let protection: ProtectionChoice;
+  if (ctx.passphraseFile) {
+    protection = { kind: 'passphrase', passphrase: readPassphraseFile(ctx.passphraseFile) };
+  } else if (await keychainAvailable()) {
+    protection = { kind: 'keychain' };
+  } else {
+    const first = await promptPassphrase(ctx, wording.prompt);
+    const second = await promptPassphrase(ctx, 'Repeat passphrase: ');
+    if (first !== second)
+      throw new AppError('PassphraseMismatch', `the two passphrases differ; ${wording.nothingDone}`);
+    protection = { kind: 'passphrase', passphrase: first };
+  }
+  if (protection.kind === 'passphrase' && [...protection.passphrase].length < MIN_PASSPHRASE_CHARS) {
+    throw new AppError(
+      'PassphraseTooShort',
+      `passphrase too short: use at least ${MIN_PASSPHRASE_CHARS} characters`,
+    );
+  }
+  return protection;
+}
 
 export class PassphraseUnavailableError extends AppError {
   constructor() {

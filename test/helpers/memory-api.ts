@@ -32,7 +32,8 @@ import type {
   UiSettings,
 } from '../../src/app/api.ts';
 import { SELF_CONVERSATION } from '../../src/app/api.ts';
-import { DEFAULT_UI_SETTINGS, saveUiSetting } from '../../src/app/ui-settings.ts';
+import { DEFAULT_UI_SETTINGS } from '../../src/app/constants.ts';
+import { saveUiSetting } from '../../src/app/ui-settings.ts';
 import { NAT_OFF } from '../../src/net/nat/status.ts';
 
 export class WrongPassphraseError extends Error {

@@ -5,16 +5,13 @@
  * asked twice. The old copy was frozen by the export, so this one is the only one in use.
  */
 import { readFileSync } from 'node:fs';
-import type { ProtectionChoice } from '../../app/api.ts';
 import { AppError } from '../../app/errors.ts';
 import { importProfile } from '../../store/profile-transfer.ts';
 import { systemRng } from '../../store/system-rng.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
+import { chooseNewProtection } from '../passphrase.ts';
 import { launcherFor } from '../session.ts';
 import { readSecret } from '../util/transfer-secret.ts';
-
-const MIN_PASSPHRASE_CHARS = 8;
 
 export const importCommand: CommandSpec = {
   name: 'import',
@@ -45,24 +42,10 @@ export const importCommand: CommandSpec = {
       );
     }
     const exportPassphrase = await readSecret(ctx, flags.exportPassphraseFile, 'Export passphrase');
-    let protection: ProtectionChoice;
-    if (ctx.passphraseFile) {
-      protection = { kind: 'passphrase', passphrase: readPassphraseFile(ctx.passphraseFile) };
-    } else if (await launcher.keychainAvailable()) {
-      protection = { kind: 'keychain' };
-    } else {
-      const first = await promptPassphrase(ctx, 'New passphrase for this machine (no keychain): ');
-      const second = await promptPassphrase(ctx, 'Repeat passphrase: ');
-      if (first !== second)
-        throw new AppError('PassphraseMismatch', 'the two passphrases differ; nothing was imported');
-      protection = { kind: 'passphrase', passphrase: first };
-    }
-    if (protection.kind === 'passphrase' && [...protection.passphrase].length < MIN_PASSPHRASE_CHARS) {
-      throw new AppError(
-        'PassphraseTooShort',
-        `passphrase too short: use at least ${MIN_PASSPHRASE_CHARS} characters`,
-      );
-    }
+    const protection = await chooseNewProtection(ctx, () => launcher.keychainAvailable(), {
+      prompt: 'New passphrase for this machine (no keychain): ',
+      nothingDone: 'nothing was imported',
+    });
     if (!ctx.json) ctx.stderr.write('Opening the export and protecting the keys on this machine…\n');
     const header = await importProfile({
       dataDir: ctx.dataDir,

@@ -4,14 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProtectionChoice } from '../../app/api.ts';
 import { AppError } from '../../app/errors.ts';
 import { DB_FILE } from '../../store/constants.ts';
 import { type CommandSpec, UsageError } from '../command.ts';
-import { promptPassphrase, readPassphraseFile } from '../passphrase.ts';
+import { chooseNewProtection } from '../passphrase.ts';
 import { launcherFor } from '../session.ts';
-
-const MIN_PASSPHRASE_CHARS = 8;
 
 export const initCommand: CommandSpec = {
   name: 'init',
@@ -35,24 +32,10 @@ export const initCommand: CommandSpec = {
         `profile "${ctx.profile}" already has an identity (${launcher.dataDir})`,
       );
     }
-    let protection: ProtectionChoice;
-    if (ctx.passphraseFile) {
-      protection = { kind: 'passphrase', passphrase: readPassphraseFile(ctx.passphraseFile) };
-    } else if (await launcher.keychainAvailable()) {
-      protection = { kind: 'keychain' };
-    } else {
-      const first = await promptPassphrase(ctx, 'New passphrase (no keychain on this machine): ');
-      const second = await promptPassphrase(ctx, 'Repeat passphrase: ');
-      if (first !== second)
-        throw new AppError('PassphraseMismatch', 'the two passphrases differ; nothing was created');
-      protection = { kind: 'passphrase', passphrase: first };
-    }
-    if (protection.kind === 'passphrase' && [...protection.passphrase].length < MIN_PASSPHRASE_CHARS) {
-      throw new AppError(
-        'PassphraseTooShort',
-        `passphrase too short: use at least ${MIN_PASSPHRASE_CHARS} characters`,
-      );
-    }
+    const protection = await chooseNewProtection(ctx, () => launcher.keychainAvailable(), {
+      prompt: 'New passphrase (no keychain on this machine): ',
+      nothingDone: 'nothing was created',
+    });
     if (!ctx.json) {
       ctx.stderr.write(
         protection.kind === 'passphrase'

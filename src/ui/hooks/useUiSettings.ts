@@ -6,17 +6,9 @@
  */
 import { type Dispatch, useEffect, useState } from 'react';
 import type { PvtApi, ThemeName, UiSettings } from '../../app/api.ts';
+import { DEFAULT_UI_SETTINGS } from '../../app/constants.ts';
 import { describeError } from '../errors.ts';
 import type { ChatAction } from '../state/chat.ts';
-
-/** Until the profile's settings are read: the defaults (src/app/ui-settings.ts). */
-export const DEFAULT_UI_SETTINGS: UiSettings = {
-  bell: true,
-  notifications: false,
-  notifyText: false,
-  theme: 'dark',
-  timeFormat: '24h',
-};
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
 
