@@ -30,9 +30,16 @@ export interface MailboxTransport {
   open(mailbox: MailboxLocator, options?: { signal?: AbortSignal }): Promise<MailboxChannel>;
 }
 
-/** A channel over one libp2p stream carrying length-prefixed frames (the direct transport's, and a circuit's). */
-export function channelOverStream(stream: Stream): MailboxChannel {
-  const reader = frameReader(stream, MAILBOX_MAX_RESPONSE_BYTES);
+/**
+ * A channel whose requests run one at a time, in order, each bounded by MAILBOX_REQUEST_TIMEOUT_MS and
+ * the caller's signal (`abort` tears the underlying stream down when either fires): `exchange` writes
+ * one request and reads its answer.
+ */
+function orderedChannel(
+  exchange: (request: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>,
+  abort: () => void,
+  close: () => Promise<void>,
+): MailboxChannel {
   let chain: Promise<unknown> = Promise.resolve();
   return {
     request(request, options = {}) {
@@ -41,25 +48,36 @@ export function channelOverStream(stream: Stream): MailboxChannel {
           AbortSignal.timeout(MAILBOX_REQUEST_TIMEOUT_MS),
           ...(options.signal ? [options.signal] : []),
         ]);
-        const onAbort = () => stream.abort(new StreamClosedError('mailbox request timed out'));
-        signal.addEventListener('abort', onAbort, { once: true });
+        signal.addEventListener('abort', abort, { once: true });
         try {
-          await writeFrame(stream, request, MAILBOX_MAX_REQUEST_BYTES, { signal });
-          const frame = await reader.next();
-          if (frame === null) throw new StreamClosedError('the mailbox closed the stream');
-          return frame;
+          return await exchange(request, signal);
         } finally {
-          signal.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', abort);
         }
       };
       const p = chain.then(run, run);
       chain = p.catch(() => undefined);
       return p;
     },
-    async close() {
+    close,
+  };
+}
+
+/** A channel over one libp2p stream carrying length-prefixed frames (the direct transport's). */
+export function channelOverStream(stream: Stream): MailboxChannel {
+  const reader = frameReader(stream, MAILBOX_MAX_RESPONSE_BYTES);
+  return orderedChannel(
+    async (request, signal) => {
+      await writeFrame(stream, request, MAILBOX_MAX_REQUEST_BYTES, { signal });
+      const frame = await reader.next();
+      if (frame === null) throw new StreamClosedError('the mailbox closed the stream');
+      return frame;
+    },
+    () => stream.abort(new StreamClosedError('mailbox request timed out')),
+    async () => {
       await stream.close().catch(() => stream.abort(new StreamClosedError()));
     },
-  };
+  );
 }
 
 /** Dials the mailbox's node directly (tests, and a mailbox on one's own machine). */
@@ -87,33 +105,17 @@ export function createDirectMailboxTransport(libp2p: Libp2p): MailboxTransport {
 /** A channel over a circuit stream to the mailbox exit service (frames are whole messages there). */
 export function channelOverCircuit(stream: CircuitStream): MailboxChannel {
   const it = stream[Symbol.asyncIterator]();
-  let chain: Promise<unknown> = Promise.resolve();
-  return {
-    request(request, options = {}) {
-      const run = async () => {
-        const signal = AbortSignal.any([
-          AbortSignal.timeout(MAILBOX_REQUEST_TIMEOUT_MS),
-          ...(options.signal ? [options.signal] : []),
-        ]);
-        const onAbort = () => void stream.close();
-        signal.addEventListener('abort', onAbort, { once: true });
-        try {
-          await stream.send(request);
-          const r = await it.next();
-          if (r.done) throw new StreamClosedError('the mailbox closed the circuit stream');
-          if (r.value.length > MAILBOX_MAX_RESPONSE_BYTES)
-            throw new StreamClosedError('oversize mailbox answer');
-          return r.value;
-        } finally {
-          signal.removeEventListener('abort', onAbort);
-        }
-      };
-      const p = chain.then(run, run);
-      chain = p.catch(() => undefined);
-      return p;
+  return orderedChannel(
+    async (request) => {
+      await stream.send(request);
+      const r = await it.next();
+      if (r.done) throw new StreamClosedError('the mailbox closed the circuit stream');
+      if (r.value.length > MAILBOX_MAX_RESPONSE_BYTES) throw new StreamClosedError('oversize mailbox answer');
+      return r.value;
     },
-    close: () => stream.close(),
-  };
+    () => void stream.close(),
+    () => stream.close(),
+  );
 }
 
 /**
