@@ -7,13 +7,12 @@
  * back: the join completes in the background — the line goes, Ann's row appears, the code comparison
  * opens with the code Ann has too, and y verifies her.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
+import { startDaemon } from '../daemon/helpers.ts';
 import { PVT_BIN } from '../helpers/cli.ts';
 import { TmuxSession, tmuxAvailable } from '../helpers/tmux.ts';
 import { until } from '../helpers/until.ts';
-import { type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+import { inviteCode, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
 
 const hasTmux = tmuxAvailable();
 if (!hasTmux) console.log('skip: tmux is not installed (.ci/run installs it)');
@@ -43,22 +42,7 @@ afterAll(async () => {
   await stopNodes(nodes);
 }, 60_000);
 
-/** `pvt invite --json` through the node's daemon, then Ctrl+C once the code is out (it stays usable). */
-async function invite(node: Node): Promise<string> {
-  const child = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
-    env: { ...process.env, ...node.profile.home.env, ...ENV },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
-  child.kill('SIGINT');
-  await exited;
-  return (JSON.parse(line) as { code: string }).code;
-}
+const invite = (node: Node): Promise<string> => inviteCode(node, [], ENV);
 
 /** The contacts pane (left of the divider) as one line: wrapped rows joined by spaces. */
 function pane(screen: string): string {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
-import { type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+import { inviteCode, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
 
 const ENV = { PVT_MAILBOX_TRANSPORT: 'direct', PVT_MAILBOX_POLL_MS: '1000' };
 const COUNT = 20;
@@ -73,16 +73,7 @@ const inbound = async () =>
 describe('kill -9 during deposits and during fetches', () => {
   test('setup: pair, Ben names the mailbox, Ann learns it, Ben goes away', async () => {
     expect((await pvtJson(mailbox, ['mailbox', 'serve', 'on'])).serving).toBe(true);
-    const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
-      env: { ...process.env, ...ann.profile.home.env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const code = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
-    await pvtJson(ben, ['join', (JSON.parse(code) as { code: string }).code, '--name', 'Ann']);
+    await pvtJson(ben, ['join', await inviteCode(ann), '--name', 'Ann']);
     await pvtJson(ben, ['mailbox', 'add', mailbox.addr]);
     await until("Ann to know Ben's mailbox", async () => {
       const v = await pvtJson<{ contacts: { mailboxes: number }[] }>(ann, ['mailbox', 'list']);

@@ -21,7 +21,7 @@ import { decodeInviteText } from '../../src/protocol/invite/invite-text.ts';
 import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
-import { type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+import { inviteCode, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
 
 const ENV = { PVT_MAILBOX_TRANSPORT: 'direct', PVT_MAILBOX_POLL_MS: '1000' };
 const nodes: Node[] = [];
@@ -58,14 +58,7 @@ async function restart(node: Node): Promise<void> {
   node.daemon = await startDaemon({ ...node.profile.home.env, ...ENV });
 }
 
-/** `pvt invite` through the daemon, then Ctrl+C (the invite stays usable). */
-async function invite(node: Node): Promise<string> {
-  const r = spawnPvt(node, ['invite', '--json', ...TEST_NETWORK_FLAGS]);
-  const line = await until('the invite code', async () => r.out().split('\n')[0] || undefined, 30_000);
-  r.child.kill('SIGINT');
-  await r.exited;
-  return (JSON.parse(line) as { code: string }).code;
-}
+const invite = (node: Node): Promise<string> => inviteCode(node, [], ENV);
 
 function spawnPvt(node: Node, args: string[]) {
   const child: ChildProcess = spawn(process.execPath, [PVT_BIN, ...args], {

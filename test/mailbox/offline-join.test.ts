@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PendingJoinView } from '../../src/app/api.ts';
-import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
+import { startDaemon } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
-import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+import { bootstrapAll, inviteCode, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
 
 const ENV = { PVT_MAILBOX_POLL_MS: '1000' };
 const nodes: Node[] = [];
@@ -57,22 +57,7 @@ async function restart(node: Node): Promise<void> {
   node.daemon = await startDaemon({ ...node.profile.home.env, ...ENV });
 }
 
-/** Creates an invite with `pvt invite` through the daemon and stops waiting (the invite stays usable). */
-async function invite(node: Node, args: string[] = []): Promise<string> {
-  const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...args, ...TEST_NETWORK_FLAGS], {
-    env: { ...process.env, ...node.profile.home.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  const exited = new Promise((resolve) => inviter.on('close', resolve));
-  const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
-  inviter.kill('SIGINT');
-  await exited;
-  return (JSON.parse(line) as { code: string }).code;
-}
+const invite = (node: Node, args: string[] = []): Promise<string> => inviteCode(node, args);
 
 /**
  * Waits until the joiner's daemon has fallen back to the mailbox — its join is stored as pending, and the

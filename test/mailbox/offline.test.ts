@@ -6,16 +6,15 @@
  * Ann sees every one delivered. The mailbox's database and logs hold no message text, no name and no
  * PeerId of Ann or Ben.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startDaemon, TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
-import { PVT_BIN, runPvt } from '../helpers/cli.ts';
+import { startDaemon } from '../daemon/helpers.ts';
+import { runPvt } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
-import { bootstrapAll, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
+import { bootstrapAll, inviteCode, type Node, pvtJson, startNode, stopNodes } from '../onion/helpers.ts';
 
 const ENV = { PVT_MAILBOX_POLL_MS: '1500' };
 const nodes: Node[] = [];
@@ -53,24 +52,13 @@ describe('offline delivery through a mailbox reached over onion circuits', () =>
     // Ann names the mailbox before inviting: Ben learns it right after joining.
     await pvtJson(ann, ['mailbox', 'add', mailbox.addr]);
     for (const n of [ann, ben]) await bootstrapAll(n, relays);
-    const inviter = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
-      env: { ...process.env, ...ann.profile.home.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    inviter.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const exited = new Promise((resolve) => inviter.on('close', resolve));
-    const code = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
     const joined = await pvtJson<{ contact: { name: string } }>(ben, [
       'join',
-      (JSON.parse(code) as { code: string }).code,
+      await inviteCode(ann),
       '--name',
       'Ann',
     ]);
     expect(joined.contact.name).toBe('Ann');
-    await exited;
     const added = await pvtJson<{ mine: { peerId: string }[] }>(ben, ['mailbox', 'add', mailbox.addr]);
     expect(added.mine[0]?.peerId).toBe(mailbox.peerId);
     await until(

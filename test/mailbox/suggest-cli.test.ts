@@ -8,14 +8,12 @@
  * mailbox off withdraws the offer. Then `pvt chat` in tmux, attached to Ann's daemon: after Ben's code
  * comparison (answered "later"), the TUI offers Ben's mailbox and "1" adds it.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { MailboxSuggestions } from '../../src/app/api.ts';
-import { TEST_NETWORK_FLAGS } from '../daemon/helpers.ts';
 import { PVT_BIN, runPvt } from '../helpers/cli.ts';
 import { TmuxSession, tmuxAvailable } from '../helpers/tmux.ts';
 import { until } from '../helpers/until.ts';
-import { bootstrapAll, type Node, pvtJson, startNodes, stopNodes } from '../onion/helpers.ts';
+import { bootstrapAll, inviteCode, type Node, pvtJson, startNodes, stopNodes } from '../onion/helpers.ts';
 
 const nodes: Node[] = [];
 const sessions: TmuxSession[] = [];
@@ -36,24 +34,13 @@ afterAll(async () => {
 }, 30_000);
 
 async function pair(inviter: Node, joiner: Node, alias: string): Promise<void> {
-  const child = spawn(process.execPath, [PVT_BIN, 'invite', '--json', ...TEST_NETWORK_FLAGS], {
-    env: { ...process.env, ...inviter.profile.home.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const line = await until('the invite code', async () => out.split('\n')[0] || undefined, 30_000);
   const joined = await pvtJson<{ contact: { name: string } }>(joiner, [
     'join',
-    (JSON.parse(line) as { code: string }).code,
+    await inviteCode(inviter),
     '--name',
     alias,
   ]);
   expect(joined.contact.name).toBe(alias);
-  await exited;
 }
 
 async function text(node: Node, args: string[]): Promise<string> {

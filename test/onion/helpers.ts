@@ -30,6 +30,20 @@ export async function pvtJson<T = Record<string, unknown>>(
   return JSON.parse(r.stdout) as T;
 }
 
+/**
+ * A single-use invite made through the node's daemon: `pvt invite --json` prints the code and returns
+ * (the daemon waits for the join). `env` is added to the node's own (test knobs).
+ */
+export async function inviteCode(
+  node: Node,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<string> {
+  const r = await runPvt(['invite', '--json', ...args], { env: { ...node.profile.home.env, ...env } });
+  if (r.code !== 0) throw new Error(`pvt invite exited ${r.code}: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { code: string }).code;
+}
+
 /** A profile with an identity; `pvt init` may take long on a loaded machine (Argon2 tuning). */
 async function createProfile(name: string): Promise<Profile> {
   const home = tempHome();
